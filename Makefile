@@ -1,0 +1,70 @@
+# Developer entry points. `make test` is the README's whole-suite command; `make demo` its demo.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+
+# The interpreter that creates the tool venvs; tox finds python3.10 ... python3.13 on PATH.
+PYTHON ?= python3
+# With pyenv, make every interpreter the tox envs need resolvable as python3.X.
+export PYENV_VERSION ?= 3.11.7:3.12.1:3.13.0:3.10.13
+
+TOOLS := .venv-tools
+TOX := $(TOOLS)/bin/tox
+BENCH := .venv-bench
+# At most 2 envs at once: the CI machine has 2 cores.
+TOX_PARALLEL ?= 2
+
+.PHONY: help demo test test-env bench lint type docs packaging clean
+
+help:
+	@echo "make demo       install into .venv-demo, migrate, create admin/admin, list checks, serve :8000"
+	@echo "make test       every tox env (tests on Django 5.2/6.0/6.1, PostgreSQL, lint, type, docs,"
+	@echo "                packaging, demo smoke test, browser), $(TOX_PARALLEL) at a time"
+	@echo "make test-env E=py312-dj61   one tox env"
+	@echo "make bench      every benchmarks/bench_*.py"
+	@echo "make lint | type | docs | packaging"
+
+$(TOX):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --upgrade pip
+	$(TOOLS)/bin/python -m pip install --quiet "tox>=4.11,<5"
+
+demo:
+	PYTHON=$(PYTHON) bash migrations_demo/bootstrap.sh
+
+test: $(TOX)
+	@if [ ! -x /usr/bin/chromium ]; then \
+	    echo "warning: /usr/bin/chromium is missing, the browser env will fail (apt-get install -y chromium)" >&2; \
+	fi
+	rm -rf .tox/junit
+	$(TOX) run-parallel --parallel $(TOX_PARALLEL) --parallel-no-spinner
+
+test-env: $(TOX)
+	$(TOX) run -e $(E)
+
+lint: $(TOX)
+	$(TOX) run -e lint
+
+type: $(TOX)
+	$(TOX) run -e type
+
+docs: $(TOX)
+	$(TOX) run -e docs
+	@echo "open docs/_build/html/index.html"
+
+packaging: $(TOX)
+	$(TOX) run -e packaging
+
+$(BENCH)/bin/python:
+	$(PYTHON) -m venv $(BENCH)
+	$(BENCH)/bin/python -m pip install --quiet --upgrade pip
+	$(BENCH)/bin/python -m pip install --quiet -e ".[tasks]" gunicorn "psycopg[binary]" requests
+
+bench: $(BENCH)/bin/python
+	@for script in benchmarks/bench_*.py; do \
+	    echo "== $$script"; \
+	    $(BENCH)/bin/python "$$script"; \
+	done
+
+clean:
+	rm -rf build dist *.egg-info docs/_build .tox/junit
+	find . -name __pycache__ -type d -prune -not -path "./.tox/*" -not -path "./.venv*" -exec rm -rf {} +

@@ -1,0 +1,77 @@
+"""Benchmark 3: ``manage.py check`` with 1,000 declared checks vs the same project on plain ``path()``.
+
+Target: ratio <= 1.05. Each variant runs in fresh processes (import, django.setup(), every system
+check including ours, which walks the URLconf and reverses every declared route); medians of 7 runs.
+
+Run: ``python benchmarks/bench_check.py``
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from _common import ROOT, machine
+
+COUNT = 1000
+RUNS = 7
+
+URLS = """
+from django.http import HttpResponse
+from {module} import path
+
+def view(request, **kwargs):
+    return HttpResponse("ok")
+
+urlpatterns = [
+{patterns}
+]
+"""
+
+SETTINGS = """
+from tests.settings import *  # noqa: F403
+ROOT_URLCONF = "{urlconf}"
+"""
+
+
+def write_project(folder: Path, name: str, healthchecks: bool) -> str:
+    module = "healthcheck_admin" if healthchecks else "django.urls"
+    extra = ', healthcheck={"assertions": ["response.code = 200"]}' if healthchecks else ""
+    patterns = "\n".join(f'    path("p{n}/", view, name="p{n}"{extra}),' for n in range(COUNT))
+    (folder / f"{name}_urls.py").write_text(URLS.format(module=module, patterns=patterns))
+    (folder / f"{name}_settings.py").write_text(SETTINGS.format(urlconf=f"{name}_urls"))
+    return f"{name}_settings"
+
+
+def run_check(folder: Path, settings: str) -> float:
+    env = {**os.environ, "PYTHONPATH": f"{folder}{os.pathsep}{ROOT}", "DJANGO_SETTINGS_MODULE": settings}
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "django", "check"], env=env, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        plain = write_project(folder, "plain", healthchecks=False)
+        declared = write_project(folder, "declared", healthchecks=True)
+        run_check(folder, plain)  # warm the file system caches and .pyc files
+        run_check(folder, declared)
+        plain_times, declared_times = [], []
+        for _ in range(RUNS):  # interleaved, so drift on the machine hits both alike
+            plain_times.append(run_check(folder, plain))
+            declared_times.append(run_check(folder, declared))
+    base, ours = statistics.median(plain_times), statistics.median(declared_times)
+    print(f"bench_check — {COUNT} routes, median of {RUNS} runs — {machine()}")
+    print(f"  plain django.urls.path():        {base * 1000:8.1f} ms")
+    print(f"  healthcheck_admin.path(...):     {ours * 1000:8.1f} ms")
+    print(f"  ratio: {ours / base:.3f} (target <= 1.05)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,97 @@
+"""Benchmark 4: SQL queries and time to upsert 100 and 10,000 code checks (target: constant queries).
+
+Run: ``python benchmarks/bench_upsert.py`` (SQLite in memory); with ``HEALTHCHECK_TEST_DB=postgres``
+against the PostgreSQL server at 127.0.0.1:5432 (database ``bench_healthcheck_admin``).
+"""
+
+from __future__ import annotations
+
+import os
+
+from _common import create_schema, machine, setup_django, timed
+
+if os.environ.get("HEALTHCHECK_TEST_DB") == "postgres":
+    os.environ.setdefault("PGDATABASE", "postgres")
+
+
+def generated(count: int, note: str = ""):
+    from healthcheck_admin.registry import Collected, Spec, fingerprint
+
+    specs = []
+    for number in range(count):
+        values = {
+            "name": f"Check {number}",
+            "route": f"route-{number}",
+            "url": f"https://example.com/{number}/",
+            "method": "GET",
+            "headers": {"Accept": "text/html"},
+            "cookies": {},
+            "body": "",
+            "assertions": ["response.code = 200"],
+            "tags": ["bench"],
+            "interval_seconds": 60,
+            "timeout_seconds": 10,
+            "regions": [],
+            "follow_redirects": True,
+            "verify_ssl": True,
+            "notify": [],
+            "note": note,
+            "paused": False,
+        }
+        key = f"bench-{number}"
+        specs.append(Spec(key, values, fingerprint({"key": key, **values})))
+    return Collected(specs=specs)
+
+
+def measure(count: int) -> dict[str, float]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from healthcheck_admin.models import HealthcheckDefinition
+    from healthcheck_admin.upsert import upsert
+
+    HealthcheckDefinition.objects.all()._raw_delete(HealthcheckDefinition.objects.db)
+    insert, update, same = (
+        generated(count),
+        generated(count, note="changed"),
+        generated(count, note="changed"),
+    )
+    with CaptureQueriesContext(connection) as q_insert:
+        t_insert = timed(lambda: upsert(insert), repeat=1)
+    with CaptureQueriesContext(connection) as q_update:
+        t_update = timed(lambda: upsert(update), repeat=1)
+    with CaptureQueriesContext(connection) as q_same:
+        t_same = timed(lambda: upsert(same), repeat=1)
+    assert HealthcheckDefinition.objects.count() == count
+    return {
+        "insert_queries": len(q_insert),
+        "insert_s": t_insert,
+        "update_queries": len(q_update),
+        "update_s": t_update,
+        "unchanged_queries": len(q_same),
+        "unchanged_s": t_same,
+    }
+
+
+def main() -> None:
+    setup_django()
+    create_schema()
+    from django.db import connection
+
+    small, large = measure(100), measure(10_000)
+    print(f"bench_upsert on {connection.vendor} — {machine()}")
+    print(
+        f"{'case':<12}{'queries (100)':>15}{'queries (10k)':>15}{'ratio':>8}{'time 100':>12}{'time 10k':>12}"
+    )
+    for case in ("insert", "update", "unchanged"):
+        q_small, q_large = small[f"{case}_queries"], large[f"{case}_queries"]
+        print(
+            f"{case:<12}{q_small:>15}{q_large:>15}{q_large / q_small:>8.2f}"
+            f"{small[case + '_s'] * 1000:>10.1f}ms{large[case + '_s'] * 1000:>10.1f}ms"
+        )
+    constant = all(small[f"{c}_queries"] == large[f"{c}_queries"] for c in ("insert", "update", "unchanged"))
+    print(f"query count constant in N: {'yes' if constant else 'NO'} (target: yes)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,57 @@
+"""Cronitor's assertion language for checks: parse, validate, build and evaluate.
+
+One module serves ``Healthcheck(assertions=...)``, the admin form, the system
+checks and the local runner::
+
+    >>> from healthcheck_admin.assertions import A, validate
+    >>> validate("response.code  =  200")
+    'response.code = 200'
+    >>> str(A.json("data.count") > 10)
+    'response.json data.count > 10'
+
+See ``docs/assertions.rst`` for the grammar and the evaluation rules.
+"""
+
+from __future__ import annotations
+
+from healthcheck_admin.assertions.builder import A, AssertionBuilder, Field
+from healthcheck_admin.assertions.convert import from_v3_rule, validate_list
+from healthcheck_admin.assertions.evaluate import (
+    DEFAULT_ASSERTIONS,
+    Outcome,
+    ResponseFacts,
+    evaluate,
+    evaluate_all,
+)
+from healthcheck_admin.assertions.grammar import (
+    KEYED_SUBJECTS,
+    OPERATORS,
+    REMOTE_SUBJECTS,
+    SUBJECT_OPERATORS,
+    Assertion,
+    parse,
+    validate,
+)
+from healthcheck_admin.assertions.values import AssertionSyntaxError, parse_interval
+
+__all__ = [
+    "DEFAULT_ASSERTIONS",
+    "KEYED_SUBJECTS",
+    "OPERATORS",
+    "REMOTE_SUBJECTS",
+    "SUBJECT_OPERATORS",
+    "A",
+    "Assertion",
+    "AssertionBuilder",
+    "AssertionSyntaxError",
+    "Field",
+    "Outcome",
+    "ResponseFacts",
+    "evaluate",
+    "evaluate_all",
+    "from_v3_rule",
+    "parse",
+    "parse_interval",
+    "validate",
+    "validate_list",
+]

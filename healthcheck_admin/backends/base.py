@@ -1,0 +1,120 @@
+"""The backend interface, its result type and its one exception type.
+
+A backend is to Cronitor what a Django e-mail backend is to SMTP: the service
+talks to :class:`BaseBackend` only, and ``HEALTHCHECKS["BACKEND"]`` picks the class.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any
+
+from healthcheck_admin.conf import app_settings
+from healthcheck_admin.secrets import MASK
+
+MISSING_KEY = (
+    "no Cronitor API key: set HEALTHCHECKS['API_KEY'] or the CRONITOR_API_KEY environment variable "
+    "(or use the console backend while you have none)"
+)
+
+
+class CronitorError(Exception):
+    """Talking to Cronitor failed. ``permanent`` errors (4xx except 429) are not worth retrying.
+
+    The message is short and human, and never contains the API key or request headers.
+    """
+
+    def __init__(self, message: str, *, permanent: bool, status: int | None = None) -> None:
+        self.message = scrub(message)
+        self.permanent = permanent
+        self.status = status
+        super().__init__(self.message)
+
+
+def scrub(text: str) -> str:
+    """``text`` with the configured API key masked, in case a server echoes it back."""
+    key = app_settings.API_KEY
+    if key and len(key) >= 4:
+        text = text.replace(key, MASK)
+    return text
+
+
+@dataclass
+class BatchResult:
+    """The outcome of :meth:`BaseBackend.put_monitors`.
+
+    ``codes`` maps each accepted key to its monitor code; ``errors`` maps each failed key
+    to a readable message. ``error`` is set when a whole batch failed (every key of it is
+    then in ``errors`` too), and ``abort`` when later batches cannot succeed either (the
+    API is unreachable, or refused the key). ``requests`` counts the HTTP requests made,
+    retries included.
+    """
+
+    codes: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    error: str | None = None
+    abort: bool = False
+    requests: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and self.error is None
+
+    def fail(self, keys: Sequence[str], message: str) -> None:
+        for key in keys:
+            self.errors[key] = message
+            self.codes.pop(key, None)
+
+
+def fake_code(key: str, prefix: str = "con") -> str:
+    """A deterministic stand-in for a monitor code, for backends that send nothing."""
+    return prefix + hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()[:6]
+
+
+def monitor_keys(monitors: Sequence[dict[str, Any]]) -> list[str]:
+    return [str(monitor.get("key", "")) for monitor in monitors]
+
+
+class BaseBackend:
+    """Override every method; the base class only defines the contract.
+
+    ``request_count`` counts the HTTP requests this instance made (0 for local backends).
+    Backends are context managers: ``close()`` runs on exit.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.request_count = 0
+
+    def put_monitors(self, monitors: list[dict[str, Any]], *, rollback: bool = False) -> BatchResult:
+        """Create or update ``monitors`` by key; with ``rollback`` validate only, persist nothing."""
+        raise NotImplementedError("a backend must implement put_monitors()")
+
+    def get_monitor(self, key: str) -> dict[str, Any] | None:
+        """The remote monitor, or None when it does not exist (a 404; any other error raises)."""
+        raise NotImplementedError("a backend must implement get_monitor()")
+
+    def pause(self, key: str) -> None:
+        """Pause the monitor indefinitely. Raises :class:`CronitorError` (status 404 if it is gone)."""
+        raise NotImplementedError("a backend must implement pause()")
+
+    def delete(self, key: str) -> None:
+        """Delete the monitor. Raises :class:`CronitorError` (status 404 if it is gone)."""
+        raise NotImplementedError("a backend must implement delete()")
+
+    def list_monitors(self, tag: str | None = None) -> list[dict[str, Any]]:
+        """Every remote monitor (all pages), only those tagged ``tag`` when given; errors raise."""
+        raise NotImplementedError("a backend must implement list_monitors()")
+
+    def close(self) -> None:
+        """Release connections; the instance may not be used afterwards."""
+
+    def __enter__(self) -> BaseBackend:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()

@@ -1,0 +1,295 @@
+"""The real backend: Cronitor's monitor API over HTTPS with ``requests``.
+
+One ``requests.Session`` (keep-alive) per backend instance. Batches of ``BATCH_SIZE``
+go to ``PUT {API_URL}/monitors``. Connection errors, timeouts, 5xx and 429 are retried
+with exponential backoff (``Retry-After`` is honoured on 429 and 503); other 4xx never
+are. A 400 is split so that the good monitors of a batch still go through.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+from urllib.parse import quote
+
+import requests
+
+from healthcheck_admin.backends.base import MISSING_KEY, BaseBackend, BatchResult, CronitorError, monitor_keys
+from healthcheck_admin.backends.http import (
+    connection_message,
+    parse_json,
+    rejected_monitors,
+    retry_after,
+    status_error,
+    where,
+)
+from healthcheck_admin.conf import app_settings
+
+logger = logging.getLogger(__name__)
+
+MAX_PAGES = 10_000
+RETRY_AFTER_STATUSES = frozenset({429, 503})
+Monitors = list[dict[str, Any]]
+
+
+def _user_agent() -> str:
+    from healthcheck_admin import __version__
+
+    return f"healthcheck-admin/{__version__}"
+
+
+class CronitorBackend(BaseBackend):
+    """Every argument defaults to its ``HEALTHCHECKS`` setting, read when the instance is made.
+
+    ``page_size`` is sent as ``pageSize`` when listing; None leaves the server's default.
+    """
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        api_url: str | None = None,
+        api_version: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        backoff_seconds: float | None = None,
+        batch_size: int | None = None,
+        page_size: int | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.api_key = app_settings.API_KEY if api_key is None else api_key
+        self.api_url = (api_url or app_settings.API_URL).rstrip("/")
+        self.api_version = api_version or app_settings.API_VERSION
+        self.timeout = app_settings.TIMEOUT if timeout is None else timeout
+        self.max_retries = app_settings.MAX_RETRIES if max_retries is None else max_retries
+        self.backoff_seconds = app_settings.BACKOFF_SECONDS if backoff_seconds is None else backoff_seconds
+        self.batch_size = max(1, app_settings.BATCH_SIZE if batch_size is None else batch_size)
+        self.page_size = page_size
+        self._session: requests.Session | None = None
+
+    def __repr__(self) -> str:  # never shows the key
+        return f"<CronitorBackend {self.api_url}>"
+
+    # -- transport ---------------------------------------------------------------------------
+    def session(self) -> requests.Session:
+        if self._session is None:
+            session = requests.Session()
+            session.auth = (self.api_key, "")
+            session.headers.update({"Content-Type": "application/json", "User-Agent": _user_agent()})
+            if self.api_version:
+                session.headers["Cronitor-Version"] = self.api_version
+            self._session = session
+        return self._session
+
+    def close(self) -> None:
+        if self._session is not None:
+            self._session.close()
+            self._session = None
+
+    def _require_key(self) -> None:
+        if not self.api_key:
+            raise CronitorError(MISSING_KEY, permanent=True)
+
+    def send(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        """One request, retried on connection errors, timeouts, 5xx and 429.
+
+        Returns the response for any other status; raises :class:`CronitorError` when the
+        retries are spent or the request cannot be made.
+        """
+        label = where(method, path, self.api_url)
+        attempt = 0
+        while True:
+            self.request_count += 1
+            wait: float | None = None
+            try:
+                response = self.session().request(method, self.api_url + path, timeout=self.timeout, **kwargs)
+            except requests.Timeout:
+                failure = CronitorError(f"{label}: no answer within {self.timeout:g} s", permanent=False)
+            except requests.ConnectionError as exc:
+                failure = CronitorError(f"{label}: {connection_message(exc)}", permanent=False)
+            except requests.RequestException as exc:
+                raise CronitorError(
+                    f"{label}: the request failed ({type(exc).__name__})", permanent=True
+                ) from None
+            else:
+                if response.status_code != 429 and response.status_code < 500:
+                    return response
+                failure = status_error(label, response)
+                if response.status_code in RETRY_AFTER_STATUSES:
+                    wait = retry_after(response)
+            if attempt >= self.max_retries:
+                tries = f"{attempt + 1} attempt{'s' if attempt else ''}"
+                raise CronitorError(
+                    f"{failure.message} (gave up after {tries})", permanent=False, status=failure.status
+                )
+            delay = wait if wait is not None else self.backoff_seconds * 2**attempt
+            logger.info("%s; retrying in %.2f s", failure.message, delay)
+            time.sleep(delay)
+            attempt += 1
+
+    def _json(self, method: str, path: str, **kwargs: Any) -> Any:
+        label = where(method, path, self.api_url)
+        response = self.send(method, path, **kwargs)
+        if response.status_code != 200:
+            raise status_error(label, response)
+        return parse_json(label, response)
+
+    # -- batch upsert --------------------------------------------------------------------------
+    def put_monitors(self, monitors: Monitors, *, rollback: bool = False) -> BatchResult:
+        result = BatchResult()
+        if not self.api_key:
+            result.error, result.abort = MISSING_KEY, True
+            result.fail(monitor_keys(monitors), MISSING_KEY)
+            return result
+        start = self.request_count
+        fatal: str | None = None
+        for offset in range(0, len(monitors), self.batch_size):
+            chunk = monitors[offset : offset + self.batch_size]
+            if fatal is not None:
+                result.fail(monitor_keys(chunk), fatal)
+                continue
+            fatal = self._put_chunk(chunk, rollback, result)
+        result.abort = fatal is not None
+        result.requests = self.request_count - start
+        return result
+
+    def _put_chunk(self, chunk: Monitors, rollback: bool, result: BatchResult) -> str | None:
+        """Send one batch, splitting it on 400s; returns a message if the next batches can't succeed."""
+        pending = [chunk]
+        while pending:
+            part = pending.pop()
+            body: dict[str, Any] = {"monitors": part}
+            if rollback:
+                body["rollback"] = True
+            label = where("PUT", "/monitors", self.api_url)
+            try:
+                response = self.send("PUT", "/monitors", json=body)
+                if response.status_code == 400:
+                    pending.extend(self._split(label, response, part, result))
+                    continue
+                if not 200 <= response.status_code < 300:
+                    raise status_error(label, response)
+                data = parse_json(label, response)
+            except CronitorError as exc:
+                result.error = exc.message
+                result.fail([key for rest in (part, *pending) for key in monitor_keys(rest)], exc.message)
+                return exc.message if exc.status != 200 else None
+            self._record(data, part, result)
+        return None
+
+    def _split(
+        self, label: str, response: requests.Response, part: Monitors, result: BatchResult
+    ) -> list[Monitors]:
+        """Fail the monitors a 400 names and return what to resend (bisecting when none is named)."""
+        bad = rejected_monitors(response, monitor_keys(part))
+        if bad:
+            for key, message in bad.items():
+                result.fail([key], f"Cronitor rejected the monitor: {message}")
+            rest = [monitor for monitor in part if monitor.get("key") not in bad]
+            return [rest] if rest else []
+        if len(part) == 1:
+            result.fail(monitor_keys(part), status_error(label, response).message)
+            return []
+        middle = len(part) // 2
+        return [part[middle:], part[:middle]]
+
+    @staticmethod
+    def _record(data: Any, part: Monitors, result: BatchResult) -> None:
+        documents = data.get("monitors") if isinstance(data, dict) else data
+        codes: dict[str, str] = {}
+        for doc in documents if isinstance(documents, list) else []:
+            if isinstance(doc, dict):
+                found = doc.get("attributes")
+                attributes: dict[str, Any] = found if isinstance(found, dict) else {}
+                key = attributes.get("key") or doc.get("key")
+                code = attributes.get("code") or doc.get("code")
+                if isinstance(key, str) and isinstance(code, str):
+                    codes[key] = code
+        for key in monitor_keys(part):
+            if key in codes:
+                result.codes[key] = codes[key]
+            else:
+                result.fail([key], "Cronitor answered 200 but its reply did not include this monitor")
+
+    # -- single monitors -----------------------------------------------------------------------
+    def _monitor_path(self, key: str, suffix: str = "") -> str:
+        return f"/monitors/{quote(key, safe='')}{suffix}"
+
+    def get_monitor(self, key: str) -> dict[str, Any] | None:
+        self._require_key()
+        path = self._monitor_path(key)
+        response = self.send("GET", path)
+        if response.status_code == 404:
+            return None
+        if response.status_code != 200:
+            raise status_error(where("GET", path, self.api_url), response)
+        data = parse_json(where("GET", path, self.api_url), response)
+        if not isinstance(data, dict):
+            raise CronitorError(
+                f"{where('GET', path, self.api_url)}: the reply is not a monitor", permanent=False
+            )
+        return data
+
+    def pause(self, key: str) -> None:
+        self._require_key()
+        path = self._monitor_path(key, "/pause")
+        response = self.send("GET", path)
+        if response.status_code != 200:
+            raise status_error(where("GET", path, self.api_url), response)
+
+    def delete(self, key: str) -> None:
+        self._require_key()
+        path = self._monitor_path(key)
+        response = self.send("DELETE", path)
+        if response.status_code not in (200, 202, 204):
+            raise status_error(where("DELETE", path, self.api_url), response)
+
+    # -- listing -------------------------------------------------------------------------------
+    def list_monitors(self, tag: str | None = None) -> list[dict[str, Any]]:
+        self._require_key()
+        found: list[dict[str, Any]] = []
+        size: int | None = self.page_size
+        for page in range(1, MAX_PAGES + 1):
+            params: dict[str, Any] = {"page": page}
+            if self.page_size:
+                params["pageSize"] = self.page_size
+            if tag:
+                params["tag"] = tag
+            items, meta_size, total = _page(self._json("GET", "/monitors", params=params))
+            found.extend(items)
+            size = meta_size or size or len(items)
+            if not items or len(items) < size or (total is not None and page * size >= total):
+                break
+        else:
+            raise CronitorError(
+                f"GET /monitors returned more than {MAX_PAGES} pages; stopped", permanent=False
+            )
+        return [m for m in found if tag is None or tag in (m.get("tags") or [])]
+
+
+def _int(value: Any) -> int | None:
+    """A positive whole number (the classic list reply sends some as strings), else None."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number > 0 else None
+
+
+def _page(data: Any) -> tuple[list[dict[str, Any]], int | None, int | None]:
+    """(monitors, page size, total) of a list reply, classic or ``page_info`` style."""
+    if isinstance(data, list):
+        items, meta = data, {}
+    elif isinstance(data, dict) and isinstance(data.get("monitors"), list):
+        items = data["monitors"]
+        info = data.get("page_info")
+        meta = {**data, **info} if isinstance(info, dict) else data
+    else:
+        raise CronitorError("GET /monitors: the reply is not a list of monitors", permanent=False)
+    if not all(isinstance(item, dict) for item in items):
+        raise CronitorError("GET /monitors: the reply holds something that is not a monitor", permanent=False)
+    size = _int(meta.get("page_size") or meta.get("pageSize"))
+    total = _int(meta.get("total_monitor_count", meta.get("totalMonitorCount")))
+    return items, size, total

@@ -1,0 +1,142 @@
+"""Low-level HTTP errors turned into short human messages (after healthchecks.io's ``hc/lib/curl.py``).
+
+Nothing here puts a header, the API key or a credential-bearing URL into a message: the
+request is named by method, host and path only, and server text is scrubbed and cut short.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Sequence
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+
+from healthcheck_admin.backends.base import CronitorError
+
+MAX_DETAIL = 240
+MAX_RETRY_AFTER = 60.0
+_CONNECTION_PHRASES = (
+    (("refused",), "the connection was refused"),
+    (
+        ("remotedisconnected", "connection aborted", "reset by peer", "connectionreset"),
+        "the connection was dropped",
+    ),
+    (
+        ("name or service", "nameresolution", "failed to resolve", "getaddrinfo"),
+        "the host name does not resolve",
+    ),
+    (("ssl", "certificate"), "the TLS handshake failed"),
+)
+
+
+def where(method: str, path: str, api_url: str) -> str:
+    """``PUT cronitor.io/api/monitors``: the request, without scheme or credentials."""
+    parts = urlsplit(api_url)
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    return f"{method} {host}{parts.path}{path}"
+
+
+def connection_message(exc: requests.ConnectionError) -> str:
+    text = repr(exc).lower()
+    for needles, phrase in _CONNECTION_PHRASES:
+        if any(needle in text for needle in needles):
+            return phrase
+    return "the connection failed"
+
+
+def _cut(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_DETAIL else text[: MAX_DETAIL - 1] + "…"
+
+
+def detail(response: requests.Response) -> str:
+    """The server's explanation: DRF ``detail``, ``message``, ``error`` or ``errors``; else the text."""
+    try:
+        data = response.json()
+    except ValueError:
+        return _cut(response.text) or response.reason or ""
+    if isinstance(data, dict):
+        for name in ("detail", "message", "error"):
+            if isinstance(data.get(name), str):
+                return _cut(data[name])
+        errors = data.get("errors")
+        if isinstance(errors, list):
+            messages = [str(e.get("message")) if isinstance(e, dict) else str(e) for e in errors]
+            return _cut("; ".join(messages))
+    return _cut(json.dumps(data))
+
+
+def status_error(label: str, response: requests.Response) -> CronitorError:
+    status = response.status_code
+    permanent = 400 <= status < 500 and status != 429
+    text = detail(response)
+    if status in (401, 403):
+        message = (
+            f"{label}: Cronitor refused the API key ({status}: {text}); "
+            "check HEALTHCHECKS['API_KEY'] or CRONITOR_API_KEY and that the key may write monitors"
+        )
+    elif status == 429:
+        message = f"{label}: rate limited by Cronitor (429)"
+    else:
+        message = f"{label}: Cronitor answered {status}: {text}"
+    return CronitorError(message, permanent=permanent, status=status)
+
+
+def parse_json(label: str, response: requests.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        raise CronitorError(
+            f"{label}: Cronitor answered {response.status_code} with a body that is not valid JSON; "
+            "nothing was recorded as sent",
+            permanent=False,
+            status=response.status_code,
+        ) from None
+
+
+def retry_after(response: requests.Response) -> float | None:
+    """Seconds to wait from ``Retry-After`` (seconds or an HTTP date), capped; None if absent."""
+    value = response.headers.get("Retry-After", "").strip()
+    if not value:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            seconds = parsedate_to_datetime(value).timestamp() - time.time()
+        except (TypeError, ValueError, IndexError):
+            return None
+    return min(max(seconds, 0.0), MAX_RETRY_AFTER)
+
+
+def rejected_monitors(response: requests.Response, keys: Sequence[str]) -> dict[str, str]:
+    """The monitors a 400 names, with their messages: ``{"errors": [{"monitor", "field", "message"}]}``.
+
+    Items are matched by ``monitor`` (the key) or else by ``index``; a body in any other
+    shape names nothing (the caller then bisects).
+    """
+    try:
+        data = response.json()
+    except ValueError:
+        return {}
+    errors = data.get("errors") if isinstance(data, dict) else None
+    bad: dict[str, list[str]] = {}
+    for item in errors if isinstance(errors, list) else []:
+        if not isinstance(item, dict):
+            continue
+        key = item.get("monitor")
+        index = item.get("index")
+        if key not in keys and isinstance(index, int) and 0 <= index < len(keys):
+            key = keys[index]
+        if not isinstance(key, str) or key not in keys:
+            continue
+        message = str(item.get("message") or "invalid")
+        field = item.get("field")
+        bad.setdefault(key, []).append(f"{field}: {message}" if field else message)
+    return {key: _cut("; ".join(messages)) for key, messages in bad.items()}

@@ -1,0 +1,88 @@
+"""``manage.py healthchecks plan [--json] [--exit-code] [--validate]``: what a push would do.
+
+Exit codes: 0 done; 2 with ``--exit-code`` when changes are pending; 1 when ``--validate``
+finds monitors that Cronitor rejects.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from healthcheck_admin.sync.plan import PlanItem, counts, plan, summary
+from healthcheck_admin.sync.report import PushReport
+from healthcheck_admin.upsert import sync_code_checks
+
+HELP = (
+    "Show, for every row, create / update (with a field diff) / unchanged / remove / delete; sends nothing."
+)
+SIGNS = {"create": "+", "update": "~", "unchanged": "=", "remove": "-", "delete": "-"}
+
+
+def add_arguments(parser: CommandParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print the plan as JSON")
+    parser.add_argument(
+        "--exit-code", action="store_true", help="exit with status 2 when changes are pending"
+    )
+    parser.add_argument(
+        "--validate",
+        action="store_true",
+        help='also send pending monitors with "rollback": true: Cronitor validates them, keeps nothing',
+    )
+
+
+def _lines(item: PlanItem) -> list[str]:
+    label = f"{SIGNS[item.action]} {item.key} ({item.action})"
+    if item.action == "delete":
+        label += " - needs 'push --yes'"
+    lines = [label]
+    if item.action == "update":
+        lines += [f"    {name}: {old!r} -> {new!r}" for name, (old, new) in item.diff.items()]
+    if item.error:
+        lines.append(f"    error: {item.error}")
+    return lines
+
+
+def _write_text(command: BaseCommand, items: list[PlanItem], verbosity: int) -> None:
+    for item in items:
+        if item.action == "unchanged" and verbosity < 2:
+            continue
+        style = command.style.ERROR if item.error and item.action != "update" else command.style.WARNING
+        first, *rest = _lines(item)
+        command.stdout.write(first if item.action == "unchanged" else style(first))
+        for line in rest:
+            command.stdout.write(line)
+    command.stdout.write(summary(items))
+
+
+def _validation(command: BaseCommand, report: PushReport, as_json: bool) -> None:
+    if as_json:
+        return
+    for key, error in sorted(report.failed.items()):
+        command.stdout.write(command.style.ERROR(f"  invalid {key}: {error}"))
+    command.stdout.write(f"Validation: {report.summary()}")
+
+
+def handle(command: BaseCommand, options: dict[str, Any]) -> None:
+    sync_code_checks()
+    items = plan()
+    report = None
+    if options["validate"]:
+        from healthcheck_admin.sync.service import push
+
+        report = push(validate=True)
+    if options["json"]:
+        payload: dict[str, Any] = {"items": [item.as_dict() for item in items], "counts": counts(items)}
+        if report is not None:
+            payload["validation"] = {"valid": report.synced, "invalid": report.failed}
+        command.stdout.write(json.dumps(payload, indent=2, default=str))
+    else:
+        _write_text(command, items, options["verbosity"])
+    if report is not None:
+        _validation(command, report, options["json"])
+        if report.failed:
+            raise CommandError(f"{len(report.failed)} monitor(s) failed validation", returncode=1)
+    if options["exit_code"] and any(item.changes for item in items):
+        raise CommandError("changes are pending (plan --exit-code)", returncode=2)

@@ -1,0 +1,66 @@
+"""``manage.py healthchecks push [--all] [--dry-run] [--yes]``: send what changed to Cronitor.
+
+Exit codes: 0 when every row synced; 1 when any row failed (the summary says which).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from healthcheck_admin.conf import app_settings
+from healthcheck_admin.sync.report import PushReport
+from healthcheck_admin.sync.service import push
+from healthcheck_admin.upsert import sync_code_checks
+
+HELP = "Push new and changed checks to Cronitor and apply ON_REMOVE to removed ones."
+
+
+def add_arguments(parser: CommandParser) -> None:
+    parser.add_argument("--all", action="store_true", help="resend every check, changed or not")
+    parser.add_argument("--dry-run", action="store_true", help="show what would be sent; send nothing")
+    parser.add_argument("--yes", action="store_true", help='confirm deletions when ON_REMOVE = "delete"')
+
+
+def _progress(command: BaseCommand, verbosity: int) -> Any:
+    def report(done: int, total: int) -> None:
+        if verbosity >= 1 and total > app_settings.BATCH_SIZE:
+            command.stdout.write(f"  sent {done}/{total} monitors")
+
+    return report
+
+
+def _details(command: BaseCommand, report: PushReport, verbosity: int) -> None:
+    if report.dry_run and verbosity >= 1:
+        for monitor in report.would_send:
+            command.stdout.write(f"  would send {monitor['key']}")
+        for key in report.would_remove:
+            command.stdout.write(f"  would remove {key} (ON_REMOVE={app_settings.ON_REMOVE!r})")
+    if verbosity >= 2:
+        for key in report.synced:
+            command.stdout.write(f"  synced {key}")
+        for key in report.removed:
+            command.stdout.write(f"  removed {key}")
+    for key, error in sorted(report.failed.items()):
+        command.stdout.write(command.style.ERROR(f"  failed {key}: {error}"))
+    for key in report.pending_deletion:
+        command.stdout.write(
+            command.style.WARNING(f"  {key}: deletion pending; run 'push --yes' to delete it")
+        )
+
+
+def handle(command: BaseCommand, options: dict[str, Any]) -> None:
+    verbosity = options["verbosity"]
+    sync_code_checks()
+    report = push(
+        force=options["all"],
+        dry_run=options["dry_run"],
+        confirm_delete=options["yes"],
+        progress=_progress(command, verbosity),
+    )
+    _details(command, report, verbosity)
+    style = command.style.SUCCESS if report.ok else command.style.ERROR
+    command.stdout.write(style(report.summary()))
+    if not report.ok:
+        raise CommandError(f"{len(report.failed)} check(s) failed to push", returncode=1)

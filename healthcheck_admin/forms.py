@@ -1,0 +1,153 @@
+"""The admin form: every field validated with the validators ``Healthcheck(...)`` uses."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.utils.translation import gettext_lazy as _
+
+from healthcheck_admin import declarations as d
+from healthcheck_admin.models import OVERRIDE_FIELDS, HealthcheckDefinition
+from healthcheck_admin.secrets import MASK, is_reference, is_sensitive
+
+http_url = URLValidator(schemes=["http", "https"])
+
+
+def _wrap(check: Callable[[], Any]) -> Any:
+    """Run a declarations validator, turning its HealthcheckError into a field error."""
+    try:
+        return check()
+    except d.HealthcheckError as exc:
+        message = str(exc).split(": ", 1)[-1]
+        raise ValidationError(message, code="invalid") from None
+
+
+class JSONObjectField(forms.JSONField):
+    """A JSON field whose sensitive values are shown masked and kept when left masked."""
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, dict):
+            value = {k: MASK if isinstance(v, str) and self.masks(k, v) else v for k, v in value.items()}
+        return super().prepare_value(value)
+
+    def masks(self, name: str, value: str) -> bool:
+        return not is_reference(value) and is_sensitive(name)
+
+
+class CookiesField(JSONObjectField):
+    def masks(self, name: str, value: str) -> bool:
+        return not is_reference(value)
+
+
+class HealthcheckDefinitionForm(forms.ModelForm):  # type: ignore[type-arg]
+    url = forms.CharField(label=_("URL"), max_length=2000, help_text=_("An absolute http(s) URL."))
+    headers = JSONObjectField(
+        required=False,
+        help_text=_('A JSON object, e.g. {"Accept": "application/json"}. Write secrets as "env:VAR_NAME".'),
+    )
+    cookies = CookiesField(required=False, help_text=_('A JSON object, e.g. {"session": "env:SESSION"}.'))
+    assertions = forms.JSONField(
+        required=False,
+        help_text=_(
+            'A JSON list of Cronitor assertions, e.g. ["response.code = 200", "response.time < 2s"].'
+        ),
+    )
+    tags = forms.JSONField(required=False, help_text=_('A JSON list, e.g. ["api", "critical"].'))
+    notify = forms.JSONField(required=False, help_text=_('Notification lists, e.g. ["default"].'))
+    regions = forms.JSONField(
+        required=False, help_text=_('Cronitor regions, e.g. ["us-east-1"]; empty: default.')
+    )
+    extra_tags = forms.JSONField(required=False, help_text=_("Tags added to those defined in code."))
+    override_notify = forms.JSONField(required=False, help_text=_("Empty: use the notify lists from code."))
+
+    class Meta:
+        model = HealthcheckDefinition
+        fields = (
+            "key",
+            "name",
+            "url",
+            "method",
+            "headers",
+            "cookies",
+            "body",
+            "timeout_seconds",
+            "regions",
+            "follow_redirects",
+            "verify_ssl",
+            "assertions",
+            "interval_seconds",
+            "tags",
+            "notify",
+            "note",
+            "paused",
+            *OVERRIDE_FIELDS,
+        )
+
+    def _keep_masked(self, name: str, value: Any) -> Any:
+        """A value left as the mask means "unchanged": restore what is stored."""
+        stored = getattr(self.instance, name, None) or {}
+        if not isinstance(value, dict):
+            return value
+        return {k: stored.get(k, v) if v == MASK else v for k, v in value.items()}
+
+    def clean_key(self) -> str:
+        return str(_wrap(lambda: d.check_key(self.cleaned_data.get("key"))))
+
+    def clean_url(self) -> str:
+        url = self.cleaned_data.get("url", "")
+        http_url(url)
+        if not urlsplit(url).hostname:
+            raise ValidationError(_("Enter an absolute http(s) URL with a host."), code="invalid")
+        return str(url)
+
+    def clean_headers(self) -> dict[str, str]:
+        value = self._keep_masked("headers", self.cleaned_data.get("headers"))
+        return dict(_wrap(lambda: d.check_str_map("headers", value)))
+
+    def clean_cookies(self) -> dict[str, str]:
+        value = self._keep_masked("cookies", self.cleaned_data.get("cookies"))
+        return dict(_wrap(lambda: d.check_str_map("cookies", value)))
+
+    def clean_assertions(self) -> list[str]:
+        return list(_wrap(lambda: d.check_assertions(self.cleaned_data.get("assertions"))))
+
+    def clean_tags(self) -> list[str]:
+        return list(_wrap(lambda: d.check_str_list("tags", self.cleaned_data.get("tags"))))
+
+    def clean_extra_tags(self) -> list[str]:
+        return list(_wrap(lambda: d.check_str_list("extra_tags", self.cleaned_data.get("extra_tags"))))
+
+    def clean_notify(self) -> list[str]:
+        return list(_wrap(lambda: d.check_str_list("notify", self.cleaned_data.get("notify"))))
+
+    def clean_override_notify(self) -> list[str] | None:
+        value = self.cleaned_data.get("override_notify")
+        if value in (None, ""):
+            return None
+        return list(_wrap(lambda: d.check_str_list("override_notify", value)))
+
+    def clean_regions(self) -> list[str]:
+        value = self.cleaned_data.get("regions")
+        return list(_wrap(lambda: d.check_str_list("regions", value, choices=d.REGIONS)))
+
+    def clean_interval_seconds(self) -> int:
+        value = self.cleaned_data.get("interval_seconds")
+        return int(_wrap(lambda: d.check_int_range("interval_seconds", value, d.INTERVAL_RANGE)))
+
+    def clean_timeout_seconds(self) -> int:
+        value = self.cleaned_data.get("timeout_seconds")
+        return int(_wrap(lambda: d.check_int_range("timeout_seconds", value, d.TIMEOUT_RANGE)))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        method, body = cleaned.get("method"), cleaned.get("body")
+        if body and method and method not in d.BODY_METHODS:
+            self.add_error(
+                "body", _("A body is only sent with POST, PUT or PATCH, not %(m)s.") % {"m": method}
+            )
+        return cleaned

@@ -1,0 +1,57 @@
+"""Monitor keys for code-defined checks.
+
+The default key comes from the environment, the route name (with its namespaces),
+the method when it is not GET, and the reverse arguments. It never uses the URL path
+or the host, so moving a path keeps its monitor. ``KEY_STRATEGY = "legacy"`` derives
+keys as ``django_auto_healthchecks`` did, so that its monitors are updated, not duplicated.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.conf import settings
+
+from healthcheck_admin.conf import app_settings
+
+MAX_KEY = 100
+_UNSAFE = re.compile(r"[^a-z0-9_.:-]+")
+
+
+def _slug(value: object) -> str:
+    return _UNSAFE.sub("-", str(value).lower()).strip("-")
+
+
+def default_key(route: str, method: str, args: Sequence[Any], kwargs: Mapping[str, Any]) -> str:
+    """E.g. ``production.shop:item.7`` or ``staging.leads-detail.put.lead-12345``."""
+    parts = [app_settings.ENVIRONMENT, route]
+    if method != "GET":
+        parts.append(method)
+    parts.extend(str(arg) for arg in args)
+    parts.extend(f"{name}-{kwargs[name]}" for name in sorted(kwargs))
+    key = ".".join(slug for slug in (_slug(part) for part in parts) if slug)
+    if len(key) <= MAX_KEY:
+        return key
+    digest = hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()[:10]
+    return f"{key[: MAX_KEY - 11]}-{digest}"
+
+
+def legacy_key(method: str, hostname: str, path: str) -> str:
+    """The key ``django_auto_healthchecks`` 0.1.5 gave: a hash of DEBUG, method, host and path.
+
+    The seed computed ``sha1(env + "METHOD host/path")``, base64-encoded it, kept 12
+    characters and dropped ``+`` and ``/``; ``env`` was ``dev`` when DEBUG was on.
+    """
+    env = "dev" if settings.DEBUG else "prod"
+    signature = hashlib.sha1(f"{env}{method} {hostname}{path}".encode(), usedforsecurity=False).digest()
+    return base64.b64encode(signature)[:12].decode().replace("+", "").replace("/", "")
+
+
+def derive_key(route: str, method: str, args: Sequence[Any], kwargs: Mapping[str, Any], path: str) -> str:
+    if app_settings.KEY_STRATEGY == "legacy":
+        return legacy_key(method, app_settings.HOSTNAME or "", path)
+    return default_key(route, method, args, kwargs)

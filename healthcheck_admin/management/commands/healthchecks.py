@@ -1,0 +1,29 @@
+"""``manage.py healthchecks list|plan|push|drift|run``. Exit codes are documented in docs/commands.rst."""
+
+from __future__ import annotations
+
+from importlib import import_module
+from types import ModuleType
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from healthcheck_admin.cli import SUBCOMMANDS
+
+
+def _module(name: str) -> ModuleType:
+    return import_module(f"healthcheck_admin.cli.{name}_cmd")
+
+
+class Command(BaseCommand):
+    help = "Inspect, plan, push, compare and run the healthcheck registry."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        subparsers = parser.add_subparsers(dest="subcommand", required=True)
+        for name in SUBCOMMANDS:
+            module = _module(name)
+            sub = subparsers.add_parser(name, help=module.HELP, description=module.HELP)
+            module.add_arguments(sub)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        _module(options["subcommand"]).handle(self, options)

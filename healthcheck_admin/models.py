@@ -1,0 +1,221 @@
+"""The registry table: one row per healthcheck, code-defined or admin-created."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from typing import Any, ClassVar
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from model_utils import Choices, FieldTracker
+from model_utils.fields import StatusField
+from model_utils.models import TimeStampedModel
+
+SOURCE = Choices(("code", _("code")), ("admin", _("admin")))
+METHODS = Choices("GET", "HEAD", "POST", "PUT", "PATCH")
+
+#: Fields whose values make up what code declares for a code row. The upsert
+#: writes them; the admin shows them read-only on code rows.
+CODE_FIELDS: tuple[str, ...] = (
+    "name",
+    "route",
+    "url",
+    "method",
+    "headers",
+    "cookies",
+    "body",
+    "assertions",
+    "tags",
+    "interval_seconds",
+    "timeout_seconds",
+    "regions",
+    "follow_redirects",
+    "verify_ssl",
+    "notify",
+    "note",
+    "paused",
+)
+
+#: The override layer that ops staff own on code rows. The upsert never writes
+#: these. ``None`` (or an empty list for ``extra_tags``) means "inherit".
+OVERRIDE_FIELDS: tuple[str, ...] = ("override_paused", "override_notify", "override_note", "extra_tags")
+
+#: Fields whose change means the monitor must be pushed again.
+PUSHED_FIELDS: tuple[str, ...] = ("key", *CODE_FIELDS, *OVERRIDE_FIELDS, "removed_at")
+
+#: Bookkeeping written by the sync; saving only these never triggers a push.
+SYNC_FIELDS: tuple[str, ...] = (
+    "monitor_code",
+    "status",
+    "last_pushed_at",
+    "last_error",
+    "pushed_fingerprint",
+    "modified",
+)
+
+
+def generate_admin_key() -> str:
+    """A fresh key for an admin-created row: ``adm-`` and 10 hex digits."""
+    return f"adm-{secrets.token_hex(5)}"
+
+
+def new_revision() -> str:
+    """A token that changes whenever a pushed field changes (optimistic concurrency for the sync)."""
+    return uuid.uuid4().hex
+
+
+class HealthcheckDefinitionQuerySet(models.QuerySet["HealthcheckDefinition"]):
+    def active(self) -> HealthcheckDefinitionQuerySet:
+        return self.filter(removed_at__isnull=True)
+
+    def removed(self) -> HealthcheckDefinitionQuerySet:
+        return self.filter(removed_at__isnull=False)
+
+    def code(self) -> HealthcheckDefinitionQuerySet:
+        return self.filter(source=SOURCE.code)
+
+    def admin(self) -> HealthcheckDefinitionQuerySet:
+        return self.filter(source=SOURCE.admin)
+
+
+class HealthcheckDefinition(TimeStampedModel):
+    """A Cronitor ``check`` monitor, with who owns which field and how it synced."""
+
+    SOURCE = SOURCE
+    METHODS = METHODS
+    STATUS = Choices(
+        ("pending", _("pending")),
+        ("synced", _("synced")),
+        ("failed", _("failed")),
+        ("removed", _("removed")),
+    )
+
+    key = models.CharField(
+        _("monitor key"),
+        max_length=100,
+        unique=True,
+        default=generate_admin_key,
+        help_text=_("Cronitor's identity for this monitor. Keep it stable: a new key is a new monitor."),
+    )
+    source = models.CharField(_("source"), max_length=5, choices=SOURCE, default=SOURCE.admin, db_index=True)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    route = models.CharField(
+        _("route"), max_length=255, blank=True, help_text=_("The URL name a code-defined check reverses.")
+    )
+
+    # The request Cronitor sends.
+    url = models.CharField(
+        _("URL"),
+        max_length=2000,
+        help_text=_("Absolute http(s) URL; code rows without HOSTNAME keep the path."),
+    )
+    method = models.CharField(_("method"), max_length=5, choices=METHODS, default=METHODS.GET)
+    headers = models.JSONField(_("headers"), default=dict, blank=True)
+    cookies = models.JSONField(_("cookies"), default=dict, blank=True)
+    body = models.TextField(_("body"), blank=True)
+    timeout_seconds = models.PositiveSmallIntegerField(_("timeout (s)"), default=10)
+    regions = models.JSONField(_("regions"), default=list, blank=True)
+    follow_redirects = models.BooleanField(_("follow redirects"), default=True)
+    verify_ssl = models.BooleanField(_("verify SSL"), default=True)
+
+    # The monitor around it.
+    assertions = models.JSONField(_("assertions"), default=list, blank=True)
+    interval_seconds = models.PositiveIntegerField(_("interval (s)"), default=60)
+    tags = models.JSONField(_("tags"), default=list, blank=True)
+    notify = models.JSONField(_("notify"), default=list, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    paused = models.BooleanField(_("paused"), default=False)
+
+    # Ops staff's override layer on code rows.
+    override_paused = models.BooleanField(_("paused (override)"), null=True, blank=True)
+    override_notify = models.JSONField(_("notify (override)"), null=True, blank=True)
+    override_note = models.TextField(_("note (override)"), null=True, blank=True)  # noqa: DJ001 - None: inherit
+    extra_tags = models.JSONField(_("extra tags"), default=list, blank=True)
+
+    # Lifecycle and sync bookkeeping.
+    spec_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True, editable=False)
+    status = StatusField(_("sync status"), db_index=True)
+    monitor_code = models.CharField(_("monitor code"), max_length=64, blank=True, editable=False)
+    last_pushed_at = models.DateTimeField(_("last pushed"), null=True, blank=True, editable=False)
+    last_error = models.TextField(_("last error"), blank=True, editable=False)
+    pushed_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    pushed_payload = models.JSONField(null=True, blank=True, editable=False)
+    revision = models.CharField(max_length=32, default=new_revision, editable=False)
+
+    tracker = FieldTracker(fields=list(PUSHED_FIELDS))
+
+    objects: ClassVar[Any] = HealthcheckDefinitionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("key",)
+        verbose_name = _("healthcheck")
+        verbose_name_plural = _("healthchecks")
+        permissions = (
+            ("push_healthcheckdefinition", _("Can push healthchecks to Cronitor")),
+            ("run_healthcheckdefinition", _("Can run healthchecks now")),
+        )
+
+    def __str__(self) -> str:
+        return self.name or self.key
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        update_fields = kwargs.get("update_fields")
+        changed = set(self.tracker.changed()) if self.pk is not None else set()
+        if update_fields is not None:
+            changed &= set(update_fields)
+        if changed:
+            self.revision = new_revision()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "revision"}
+        super().save(*args, **kwargs)
+
+    @property
+    def is_code(self) -> bool:
+        return bool(self.source == SOURCE.code)
+
+    # Effective values: the override layer wins on code rows.
+    @property
+    def effective_paused(self) -> bool:
+        return bool(self.paused if self.override_paused is None else self.override_paused)
+
+    @property
+    def effective_notify(self) -> list[str]:
+        return list(self.notify if self.override_notify is None else self.override_notify)
+
+    @property
+    def effective_note(self) -> str:
+        return str(self.note if self.override_note is None else self.override_note)
+
+    @property
+    def effective_tags(self) -> list[str]:
+        seen: dict[str, None] = dict.fromkeys([*self.tags, *self.extra_tags])
+        return list(seen)
+
+    @property
+    def display_name(self) -> str:
+        return self.name or f"{self.method} {self.url}"
+
+
+class RegistryState(models.Model):
+    """Small key/value store, e.g. the fingerprint of the code-defined set per deploy."""
+
+    name = models.CharField(max_length=150, primary_key=True)
+    value = models.CharField(max_length=128, blank=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tombstone(models.Model):
+    """A monitor whose row was deleted and whose remote removal is still due."""
+
+    key = models.CharField(max_length=100, unique=True)
+    monitor_code = models.CharField(max_length=64, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    last_error = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return self.key

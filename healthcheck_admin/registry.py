@@ -1,0 +1,184 @@
+"""Find the checks declared in the URLconf (and with ``put()``) and resolve them to rows.
+
+Everything here is pure: it reads the loaded URLconf and settings, never the database.
+:mod:`healthcheck_admin.upsert` writes the result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, get_script_prefix, reverse
+from django.urls.resolvers import RoutePattern
+from django.utils.http import RFC3986_SUBDELIMS
+
+from healthcheck_admin.conf import app_settings
+from healthcheck_admin.declarations import Healthcheck
+from healthcheck_admin.keys import derive_key
+from healthcheck_admin.routing import HEALTHCHECK_ATTR, PROBLEM_ATTR, registered_extra
+
+
+@dataclass(slots=True)
+class Declared:
+    """A healthcheck found in the URLconf, with the qualified name of its route.
+
+    ``static_path`` is the pattern's own path when it has no parameters: what
+    ``reverse()`` would return, known without building Django's reverse index.
+    """
+
+    check: Healthcheck
+    route: str
+    origin: str
+    static_path: str | None = None
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong with a declaration; :mod:`healthcheck_admin.checks` reports it."""
+
+    id: str
+    message: str
+    origin: str
+
+
+@dataclass(frozen=True)
+class Spec:
+    """The row a declared check becomes: its key, its code-owned field values and their fingerprint."""
+
+    key: str
+    values: dict[str, Any]
+    fingerprint: str
+
+
+@dataclass
+class Collected:
+    specs: list[Spec] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def fingerprint(self) -> str:
+        """One fingerprint for the whole code-defined set (what a deploy declares)."""
+        joined = "\n".join(sorted(f"{s.key}={s.fingerprint}" for s in self.specs))
+        return hashlib.sha256(joined.encode()).hexdigest()
+
+
+def fingerprint(values: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _walk(
+    patterns: Sequence[URLPattern | URLResolver], namespaces: tuple[str, ...], prefix: str, static: bool
+) -> Iterator[tuple[URLPattern | URLResolver, tuple[str, ...], str, bool]]:
+    """Every pattern with its namespaces, its full route, and whether that route has no parameters."""
+    for pattern in patterns:
+        described = prefix + str(pattern.pattern)
+        plain = static and isinstance(pattern.pattern, RoutePattern) and not pattern.pattern.converters
+        yield pattern, namespaces, described, plain
+        if isinstance(pattern, URLResolver):
+            inner = (*namespaces, pattern.namespace) if pattern.namespace else namespaces
+            yield from _walk(pattern.url_patterns, inner, described, plain)
+
+
+def _static_path(route: str) -> str:
+    """What reverse() returns for a route without parameters (see URLResolver._reverse_with_prefix)."""
+    path = quote(get_script_prefix() + route, safe=RFC3986_SUBDELIMS + "/~:@")
+    return "/%2F" + path.removeprefix("//") if path.startswith("//") else path
+
+
+def declared_checks(urlconf: str | None = None) -> tuple[list[Declared], list[Problem]]:
+    """Every ``healthcheck=`` in the URLconf, plus the checks registered with ``put()``."""
+    found: list[Declared] = []
+    problems: list[Problem] = []
+    for pattern, namespaces, described, static in _walk(get_resolver(urlconf).url_patterns, (), "", True):
+        origin = f"route {described!r}"
+        problem = getattr(pattern, PROBLEM_ATTR, None)
+        if problem is not None:
+            problems.append(Problem(problem[0], problem[1], origin))
+        check = getattr(pattern, HEALTHCHECK_ATTR, None)
+        if isinstance(pattern, URLPattern) and isinstance(check, Healthcheck):
+            route = ":".join((*namespaces, pattern.name)) if pattern.name else ""
+            own = not check.route and not check.args and not check.kwargs and not check.current_app
+            path = _static_path(described) if static and own else None
+            found.append(Declared(check, check.route or route, origin, path))
+    for check in registered_extra():
+        found.append(Declared(check, check.route or "", f"put() of route {check.route!r}"))
+    return found, problems
+
+
+def _reverse(check: Healthcheck, route: str, urlconf: str | None) -> str:
+    if check.kwargs:
+        return reverse(route, urlconf, kwargs=check.kwargs, current_app=check.current_app)
+    return reverse(route, urlconf, args=check.args, current_app=check.current_app)
+
+
+def build_url(path: str, querystring: dict[str, Any]) -> str:
+    """Scheme, ``HOSTNAME``, path and query string; just the path while HOSTNAME is unset."""
+    query = f"?{urlencode(querystring, doseq=True)}" if querystring else ""
+    hostname = app_settings.HOSTNAME
+    if not hostname:
+        return f"{path}{query}"
+    scheme = "https" if app_settings.HTTPS else "http"
+    return f"{scheme}://{hostname}{path}{query}"
+
+
+def key_for(declared: Declared, path: str) -> str:
+    check = declared.check
+    return check.key or derive_key(declared.route, check.method, check.args, check.kwargs, path)
+
+
+def spec_for(declared: Declared, path: str, key: str) -> Spec:
+    check = declared.check
+    url = build_url(path, check.querystring)
+    display = f"{app_settings.HOSTNAME or ''}{path}"
+    values: dict[str, Any] = {
+        "name": check.name or f"{check.method} {display}",
+        "route": declared.route,
+        "url": url,
+        "method": check.method,
+        "headers": check.headers,
+        "cookies": check.cookies,
+        "body": check.body or "",
+        "assertions": check.assertions,
+        "tags": check.tags,
+        "interval_seconds": check.interval_seconds or app_settings.DEFAULT_INTERVAL_SECONDS,
+        "timeout_seconds": check.timeout_seconds or app_settings.DEFAULT_TIMEOUT_SECONDS,
+        "regions": check.regions,
+        "follow_redirects": check.follow_redirects,
+        "verify_ssl": check.verify_ssl,
+        "notify": check.notify,
+        "note": check.note or "",
+        "paused": check.paused,
+    }
+    return Spec(key, values, fingerprint({"key": key, **values}))
+
+
+def collect(urlconf: str | None = None, *, specs: bool = True) -> Collected:
+    """Resolve every declared check into a :class:`Spec`; problems are collected, never raised.
+
+    With ``specs=False`` (the system checks) only the problems are wanted: routes are
+    reversed and keys derived, but no row values or fingerprints are built.
+    """
+    declared, problems = declared_checks(urlconf)
+    result = Collected(problems=problems)
+    seen: dict[str, str] = {}
+    for item in declared:
+        try:
+            path = item.static_path or _reverse(item.check, item.route, urlconf)
+        except NoReverseMatch as exc:
+            hint = f" ({exc})" if item.check.args or item.check.kwargs else ""
+            result.problems.append(Problem("E002", f"cannot reverse {item.route!r}{hint}", item.origin))
+            continue
+        key = key_for(item, path)
+        if key in seen:
+            message = f"key {key!r} is also used by {seen[key]}"
+            result.problems.append(Problem("E005", message, item.origin))
+            continue
+        seen[key] = item.origin
+        if specs:
+            result.specs.append(spec_for(item, path, key))
+    return result

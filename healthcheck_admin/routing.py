@@ -1,0 +1,117 @@
+"""Drop-in ``path``/``re_path``/``url`` with a ``healthcheck=`` keyword, and ``put()``.
+
+The helpers only attach the declaration to the pattern Django returns. Nothing is
+reversed, stored or sent here: the registry walks the loaded URLconf later. A bad
+``healthcheck=`` dict or ``True`` on an ``include()`` never breaks the import of
+``urls.py``; the problem is kept on the pattern and reported by ``manage.py check``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from typing import Any
+
+from django.urls import URLPattern, URLResolver
+from django.urls import path as django_path
+from django.urls import re_path as django_re_path
+
+from healthcheck_admin.declarations import Healthcheck, HealthcheckError
+
+HEALTHCHECK_ATTR = "healthcheck"
+PROBLEM_ATTR = "healthcheck_problem"
+
+_extra_lock = threading.Lock()
+_extra: list[Healthcheck] = []
+
+
+def _attach(pattern: URLPattern | URLResolver, healthcheck: object) -> URLPattern | URLResolver:
+    if healthcheck is None or healthcheck is False:
+        return pattern
+    if isinstance(pattern, URLResolver):
+        setattr(
+            pattern,
+            PROBLEM_ATTR,
+            ("E003", "healthcheck= is set on an include(); set it on the routes inside"),
+        )
+        return pattern
+    try:
+        check = Healthcheck.coerce(healthcheck)
+    except HealthcheckError as exc:
+        setattr(pattern, PROBLEM_ATTR, ("E001", str(exc)))
+        return pattern
+    if check is not None and not check.route and not pattern.name:
+        setattr(pattern, PROBLEM_ATTR, ("E004", "healthcheck= is set on a route without name="))
+        return pattern
+    setattr(pattern, HEALTHCHECK_ATTR, check)
+    return pattern
+
+
+def path(
+    route: str,
+    view: Any,
+    kwargs: dict[str, Any] | None = None,
+    name: str | None = None,
+    *,
+    healthcheck: object = None,
+) -> Any:
+    """:func:`django.urls.path`, plus ``healthcheck=``: True, a dict of arguments or a Healthcheck."""
+    return _attach(django_path(route, view, kwargs, name), healthcheck)
+
+
+def re_path(
+    route: str,
+    view: Any,
+    kwargs: dict[str, Any] | None = None,
+    name: str | None = None,
+    *,
+    healthcheck: object = None,
+) -> Any:
+    """:func:`django.urls.re_path`, plus ``healthcheck=``."""
+    return _attach(django_re_path(route, view, kwargs, name), healthcheck)
+
+
+def url(
+    regex: str,
+    view: Any,
+    kwargs: dict[str, Any] | None = None,
+    name: str | None = None,
+    *,
+    healthcheck: object = None,
+) -> Any:
+    """The ``url()`` of ``django_auto_healthchecks``: a regex route, like :func:`re_path`."""
+    return re_path(regex, view, kwargs, name, healthcheck=healthcheck)
+
+
+def put(healthchecks: Iterable[Healthcheck | dict[str, Any]] = ()) -> list[Healthcheck]:
+    """Register checks for routes you do not own, e.g. ``Healthcheck(route="admin:index")``.
+
+    They are merged with the checks declared in urls.py and validated the same way.
+    Each needs ``route=``. Registering the same check twice is harmless.
+    """
+    checks = []
+    for item in healthchecks:
+        check = Healthcheck.coerce(item)
+        if check is None:
+            continue
+        if not check.route:
+            raise HealthcheckError(
+                "route", "put() needs route= on every healthcheck, e.g. route='admin:index'"
+            )
+        checks.append(check)
+    with _extra_lock:
+        for check in checks:
+            if check not in _extra:
+                _extra.append(check)
+    return checks
+
+
+def registered_extra() -> list[Healthcheck]:
+    with _extra_lock:
+        return list(_extra)
+
+
+def clear_extra() -> None:
+    """Forget every check registered with :func:`put` (for tests)."""
+    with _extra_lock:
+        _extra.clear()

@@ -1,0 +1,124 @@
+"""A row as the Cronitor ``check`` monitor it becomes, its fingerprint, and its masked form.
+
+:func:`monitor_for` builds the *unresolved* monitor: ``env:NAME`` header and cookie values
+stay references, so it is safe to fingerprint and to store. :func:`resolve` makes the copy
+that goes over the wire. :func:`mask_monitor` makes the copy that may be shown or logged.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from healthcheck_admin.conf import app_settings
+from healthcheck_admin.secrets import SecretError, mask_cookies, mask_headers, resolve_all
+
+if TYPE_CHECKING:
+    from healthcheck_admin.models import HealthcheckDefinition
+
+Monitor = dict[str, Any]
+
+
+class PayloadError(ValueError):
+    """A row cannot become a monitor; the message says what to fix."""
+
+
+def _tags(row: HealthcheckDefinition) -> list[str]:
+    ordered = [*app_settings.TAGS, *row.effective_tags, app_settings.OWNERSHIP_TAG]
+    return list(dict.fromkeys(tag for tag in ordered if tag))
+
+
+def _check_url(row: HealthcheckDefinition) -> None:
+    parts = urlsplit(row.url)
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return
+    if not app_settings.HOSTNAME:
+        raise PayloadError(
+            f"HEALTHCHECKS['HOSTNAME'] is not set, so the URL {row.url!r} has no host; "
+            "set it to the public host name, e.g. 'www.example.com'"
+        )
+    raise PayloadError(f"url {row.url!r} is not an absolute http(s) URL; give it a scheme and a host")
+
+
+def monitor_for(row: HealthcheckDefinition) -> Monitor:
+    """The unresolved monitor for ``row``; raises :class:`PayloadError` if the row has no host."""
+    _check_url(row)
+    request: dict[str, Any] = {
+        "url": row.url,
+        "method": row.method,
+        "headers": dict(row.headers or {}),
+        "cookies": dict(row.cookies or {}),
+    }
+    if row.body:
+        request["body"] = row.body
+    request["timeout_seconds"] = row.timeout_seconds
+    if row.regions:
+        request["regions"] = list(row.regions)
+    request["follow_redirects"] = row.follow_redirects
+    request["verify_ssl"] = row.verify_ssl
+    return {
+        "type": "check",
+        "key": row.key,
+        "name": row.display_name,
+        "schedule": f"every {row.interval_seconds} seconds",
+        "request": request,
+        "assertions": list(row.assertions or []),
+        "tags": _tags(row),
+        "notify": row.effective_notify,
+        "note": row.effective_note,
+        "paused": row.effective_paused,
+    }
+
+
+def resolve(monitor: Monitor) -> Monitor:
+    """A copy with ``env:NAME`` header and cookie values read from the environment.
+
+    Raises :class:`PayloadError` naming the header and the variable (never a value).
+    """
+    resolved = copy.deepcopy(monitor)
+    request = resolved.get("request") or {}
+    for part in ("headers", "cookies"):
+        try:
+            request[part] = resolve_all(request.get(part) or {})
+        except SecretError as exc:
+            raise PayloadError(f"request {part}: {exc}; set the variable or change the value") from None
+    return resolved
+
+
+def mask_monitor(monitor: Monitor) -> Monitor:
+    """A copy safe to show: sensitive header values and every resolved cookie value masked."""
+    masked = copy.deepcopy(monitor)
+    request = masked.get("request")
+    if isinstance(request, dict):
+        request["headers"] = mask_headers(request.get("headers") or {})
+        request["cookies"] = mask_cookies(request.get("cookies") or {})
+    return masked
+
+
+def fingerprint(monitor: Monitor) -> str:
+    """SHA-256 of the unresolved monitor (so secrets never reach the database)."""
+    encoded = json.dumps(monitor, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(encoded.encode()).hexdigest()
+
+
+def flatten(monitor: Monitor | None) -> dict[str, Any]:
+    """``{"name": ..., "request.url": ...}``: one entry per pushed field, for diffs."""
+    flat: dict[str, Any] = {}
+    for name, value in (monitor or {}).items():
+        if name == "request" and isinstance(value, dict):
+            flat.update({f"request.{sub}": item for sub, item in value.items()})
+        else:
+            flat[name] = value
+    return flat
+
+
+def diff(old: Monitor | None, new: Monitor) -> dict[str, tuple[Any, Any]]:
+    """Changed fields of two *masked* monitors: ``{field: (old, new)}``; absent is None."""
+    before, after = flatten(old), flatten(new)
+    names = sorted(set(before) | set(after))
+    return {
+        name: (before.get(name), after.get(name)) for name in names if before.get(name) != after.get(name)
+    }

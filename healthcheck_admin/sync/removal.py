@@ -1,0 +1,142 @@
+"""Removed checks: apply ``ON_REMOVE`` to code rows no longer declared and to deleted rows.
+
+``"pause"`` (default) pauses the monitor, ``"delete"`` deletes it (only when confirmed,
+``push --yes``), ``"keep"`` leaves it alone. Only monitors carrying this project's
+ownership tag are ever paused or deleted. A monitor is known to carry it when we pushed it
+with the tag; otherwise ``GET /monitors/<key>`` tells (a 404 means nothing to do, any other
+error means "try again later", never "missing").
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from healthcheck_admin.backends.base import BaseBackend, CronitorError
+from healthcheck_admin.conf import app_settings
+from healthcheck_admin.models import HealthcheckDefinition, Tombstone
+from healthcheck_admin.sync.report import PushReport
+
+logger = logging.getLogger(__name__)
+
+STATUS = HealthcheckDefinition.STATUS
+#: Outcomes of :func:`remove_remote` that finish a removal.
+DONE = frozenset({"paused", "deleted", "gone", "kept", "not-owned"})
+
+
+def record_deletion(row: HealthcheckDefinition) -> Tombstone:
+    """Remember that ``row`` was deleted, so that its monitor is removed on the next push.
+
+    Call it from ``post_delete``; :func:`healthcheck_admin.sync.service.remove_monitor` or
+    the next ``push()`` applies ``ON_REMOVE`` and deletes the tombstone.
+    """
+    tombstone, _ = Tombstone.objects.update_or_create(
+        key=row.key, defaults={"monitor_code": row.monitor_code or "", "last_error": ""}
+    )
+    return tombstone
+
+
+def is_due(row: HealthcheckDefinition) -> bool:
+    return row.removed_at is not None and row.status != STATUS.removed
+
+
+def _owned(backend: BaseBackend, key: str, pushed: dict[str, Any] | None) -> str | None:
+    """None when the monitor is ours to remove, else the outcome ("gone" or "not-owned")."""
+    tag = app_settings.OWNERSHIP_TAG
+    if pushed and tag in (pushed.get("tags") or []):
+        return None
+    remote = backend.get_monitor(key)
+    if remote is None:
+        return "gone"
+    return None if tag in (remote.get("tags") or []) else "not-owned"
+
+
+def remove_remote(
+    backend: BaseBackend, key: str, pushed: dict[str, Any] | None, *, confirm_delete: bool
+) -> str:
+    """Apply ``ON_REMOVE`` to one monitor; returns the outcome, raises :class:`CronitorError`.
+
+    Outcomes: paused, deleted, gone (nothing there), kept, not-owned, pending (a deletion
+    that waits for ``confirm_delete``).
+    """
+    policy = app_settings.ON_REMOVE
+    if policy == "keep":
+        return "kept"
+    if policy == "delete" and not confirm_delete:
+        return "pending"
+    refused = _owned(backend, key, pushed)
+    if refused is not None:
+        return refused
+    try:
+        if policy == "delete":
+            backend.delete(key)
+            return "deleted"
+        backend.pause(key)
+    except CronitorError as exc:
+        if exc.status == 404:
+            return "gone"
+        raise
+    return "paused"
+
+
+def _note(report: PushReport, key: str, outcome: str) -> None:
+    if outcome == "pending":
+        report.pending_deletion.append(key)
+    elif outcome == "not-owned":
+        report.not_owned.append(key)
+        logger.warning(
+            "Monitor %r was not paused or deleted: it lacks the ownership tag %r.",
+            key,
+            app_settings.OWNERSHIP_TAG,
+        )
+    else:
+        report.removed.append(key)
+
+
+def remove_rows(
+    backend: BaseBackend, rows: Iterable[HealthcheckDefinition], *, confirm_delete: bool, report: PushReport
+) -> list[int]:
+    """Remove the monitors of removed rows; returns the pks of rows edited meanwhile."""
+    conflicts: list[int] = []
+    for row in rows:
+        try:
+            outcome = remove_remote(backend, row.key, row.pushed_payload, confirm_delete=confirm_delete)
+        except CronitorError as exc:
+            report.failed[row.key] = exc.message
+            values: dict[str, Any] = {"status": STATUS.failed, "last_error": exc.message}
+        else:
+            _note(report, row.key, outcome)
+            if outcome == "pending":
+                continue
+            values = {"status": STATUS.removed, "last_error": ""}
+            if outcome in ("deleted", "gone"):
+                values.update(monitor_code="", pushed_fingerprint="", pushed_payload=None)
+        if not HealthcheckDefinition.objects.filter(pk=row.pk, revision=row.revision).update(**values):
+            conflicts.append(row.pk)
+    return conflicts
+
+
+def remove_tombstones(
+    backend: BaseBackend, tombstones: Iterable[Tombstone], *, confirm_delete: bool, report: PushReport
+) -> None:
+    """Remove the monitors of deleted rows; a tombstone goes once its removal is done."""
+    tombstones = list(tombstones)
+    taken = set(
+        HealthcheckDefinition.objects.filter(key__in=[t.key for t in tombstones]).values_list(
+            "key", flat=True
+        )
+    )
+    for tombstone in tombstones:
+        if tombstone.key in taken:  # the key is in use again: its row owns the monitor now
+            tombstone.delete()
+            continue
+        try:
+            outcome = remove_remote(backend, tombstone.key, None, confirm_delete=confirm_delete)
+        except CronitorError as exc:
+            report.failed[tombstone.key] = exc.message
+            Tombstone.objects.filter(pk=tombstone.pk).update(last_error=exc.message)
+            continue
+        _note(report, tombstone.key, outcome)
+        if outcome in DONE:
+            tombstone.delete()

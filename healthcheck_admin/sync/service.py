@@ -1,0 +1,230 @@
+"""Push the table to Cronitor: the one service the commands, the admin, signals and tasks call.
+
+Unchanged rows (same fingerprint, status synced) are not sent. Bookkeeping is written with
+``filter(pk=…, revision=…).update(…)``: no ``post_save``, no lock held during HTTP, and a
+row edited while it was in flight matches nothing, so it is read again and pushed again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from healthcheck_admin.backends import get_backend
+from healthcheck_admin.backends.base import BaseBackend, BatchResult
+from healthcheck_admin.conf import app_settings
+from healthcheck_admin.models import HealthcheckDefinition, Tombstone
+from healthcheck_admin.sync.payload import (
+    Monitor,
+    PayloadError,
+    fingerprint,
+    mask_monitor,
+    monitor_for,
+    resolve,
+)
+from healthcheck_admin.sync.removal import is_due, record_deletion, remove_rows, remove_tombstones
+from healthcheck_admin.sync.report import PushReport
+
+__all__ = ["PushReport", "push", "push_keys", "record_deletion", "remove_monitor"]
+
+logger = logging.getLogger(__name__)
+
+STATUS = HealthcheckDefinition.STATUS
+MAX_ROUNDS = 3
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class _Item:
+    row: HealthcheckDefinition
+    monitor: Monitor
+    fingerprint: str
+    resolved: Monitor
+
+
+@dataclass
+class _Options:
+    force: bool
+    dry_run: bool
+    validate: bool
+    confirm_delete: bool
+    progress: Progress | None
+
+    @property
+    def writes(self) -> bool:
+        return not (self.dry_run or self.validate)
+
+
+def push(
+    rows: QuerySet[HealthcheckDefinition] | None = None,
+    *,
+    force: bool = False,
+    dry_run: bool = False,
+    validate: bool = False,
+    confirm_delete: bool = False,
+    progress: Progress | None = None,
+) -> PushReport:
+    """Send what changed to the backend and record the outcome on each row.
+
+    ``rows=None`` means every row, plus the tombstones of deleted rows. ``force`` resends
+    unchanged rows. ``dry_run`` sends and writes nothing (see ``report.would_send``).
+    ``validate`` sends with ``"rollback": true`` and writes nothing. ``confirm_delete``
+    allows ``ON_REMOVE = "delete"`` to delete. ``progress(done, total)`` runs after each batch.
+    """
+    options = _Options(force, dry_run, validate, confirm_delete, progress)
+    selected = list(HealthcheckDefinition.objects.all() if rows is None else rows)
+    tombstones = list(Tombstone.objects.all()) if rows is None else []
+    return _run(selected, tombstones, options)
+
+
+def push_keys(keys: Sequence[str], *, force: bool = False) -> PushReport:
+    """Push the rows with these keys (and apply removal to tombstones among them); for tasks."""
+    options = _Options(force, False, False, False, None)
+    rows = list(HealthcheckDefinition.objects.filter(key__in=list(keys)))
+    tombstones = list(Tombstone.objects.filter(key__in=list(keys)))
+    return _run(rows, tombstones, options)
+
+
+def remove_monitor(key: str, monitor_code: str = "") -> None:
+    """Apply ``ON_REMOVE`` to the monitor of a deleted row; for ``post_delete`` and tasks.
+
+    A failure is logged and kept on the row's tombstone, so that the next push retries it.
+    """
+    tombstone, _ = Tombstone.objects.get_or_create(key=key, defaults={"monitor_code": monitor_code})
+    report = _run([], [tombstone], _Options(False, False, False, False, None))
+    for failed_key, error in report.failed.items():
+        logger.warning("Removing monitor %r failed: %s", failed_key, error)
+
+
+def _run(rows: list[HealthcheckDefinition], tombstones: list[Tombstone], options: _Options) -> PushReport:
+    report = PushReport(dry_run=options.dry_run, validate=options.validate)
+    if options.dry_run:
+        _dry_run(rows, tombstones, options, report)
+        return report
+    with get_backend() as backend:
+        try:
+            for round_number in range(MAX_ROUNDS):
+                active = [row for row in rows if row.removed_at is None]
+                conflicts = _push_rows(backend, active, options, report)
+                if options.writes:
+                    due = [row for row in rows if is_due(row)]
+                    conflicts += remove_rows(
+                        backend, due, confirm_delete=options.confirm_delete, report=report
+                    )
+                if not conflicts:
+                    break
+                rows = _reread(conflicts, report)
+                if round_number == MAX_ROUNDS - 1:
+                    keys = ", ".join(row.key for row in rows)
+                    logger.warning("Rows kept changing while being pushed; push them again: %s", keys)
+                options = _Options(True, False, False, options.confirm_delete, options.progress)
+            if options.writes and tombstones:
+                remove_tombstones(backend, tombstones, confirm_delete=options.confirm_delete, report=report)
+        finally:
+            report.requests = backend.request_count
+    return report
+
+
+def _reread(pks: list[int], report: PushReport) -> list[HealthcheckDefinition]:
+    """Rows edited while in flight: forget what this round said about them and read them again."""
+    rows = list(HealthcheckDefinition.objects.filter(pk__in=pks))
+    for row in rows:
+        report.failed.pop(row.key, None)
+        for listing in (report.synced, report.removed):
+            if row.key in listing:
+                listing.remove(row.key)
+    return rows
+
+
+def _prepare(
+    rows: Iterable[HealthcheckDefinition], options: _Options, report: PushReport
+) -> tuple[list[_Item], list[int]]:
+    """Build the monitors to send; rows that cannot be built fail now. Returns (items, conflicts)."""
+    items: list[_Item] = []
+    conflicts: list[int] = []
+    for row in rows:
+        try:
+            monitor = monitor_for(row)
+            digest = fingerprint(monitor)
+            if not options.force and digest == row.pushed_fingerprint and row.status == STATUS.synced:
+                report.skipped += 1
+                continue
+            items.append(_Item(row, monitor, digest, resolve(monitor)))
+        except PayloadError as exc:
+            if not _fail(row, str(exc), options, report):
+                conflicts.append(row.pk)
+    return items, conflicts
+
+
+def _push_rows(
+    backend: BaseBackend, rows: list[HealthcheckDefinition], options: _Options, report: PushReport
+) -> list[int]:
+    items, conflicts = _prepare(rows, options, report)
+    size = max(1, app_settings.BATCH_SIZE)
+    abort: str | None = None
+    for start in range(0, len(items), size):
+        chunk = items[start : start + size]
+        if abort is not None:  # the API is unreachable or refused the key: do not try the rest
+            result = BatchResult(error=abort)
+        else:
+            result = backend.put_monitors([item.resolved for item in chunk], rollback=options.validate)
+            report.sent += len(chunk)
+            abort = result.error if result.abort else None
+        conflicts += _record(chunk, result, options, report)
+        if options.progress is not None:
+            options.progress(start + len(chunk), len(items))
+    return conflicts
+
+
+def _record(chunk: list[_Item], result: BatchResult, options: _Options, report: PushReport) -> list[int]:
+    conflicts: list[int] = []
+    now = timezone.now()
+    for item in chunk:
+        key = item.row.key
+        code = result.codes.get(key)
+        if code is None:
+            error = result.errors.get(key) or result.error or "Cronitor did not confirm this monitor"
+            if not _fail(item.row, error, options, report):
+                conflicts.append(item.row.pk)
+            continue
+        if options.writes and not _write(
+            item.row,
+            monitor_code=code,
+            status=STATUS.synced,
+            last_pushed_at=now,
+            pushed_fingerprint=item.fingerprint,
+            pushed_payload=mask_monitor(item.monitor),
+            last_error="",
+        ):
+            conflicts.append(item.row.pk)
+            continue
+        report.synced.append(key)
+    return conflicts
+
+
+def _fail(row: HealthcheckDefinition, error: str, options: _Options, report: PushReport) -> bool:
+    """Record a failed row; False when the row changed meanwhile (it is pushed again)."""
+    if options.writes and not _write(row, status=STATUS.failed, last_error=error):
+        return False
+    report.failed[row.key] = error
+    return True
+
+
+def _write(row: HealthcheckDefinition, **values: Any) -> bool:
+    """Bookkeeping for ``row`` unless it was edited since it was read; True when written."""
+    return bool(HealthcheckDefinition.objects.filter(pk=row.pk, revision=row.revision).update(**values))
+
+
+def _dry_run(
+    rows: list[HealthcheckDefinition], tombstones: list[Tombstone], options: _Options, report: PushReport
+) -> None:
+    items, _ = _prepare([row for row in rows if row.removed_at is None], options, report)
+    report.would_send = [mask_monitor(item.monitor) for item in items]
+    report.would_remove = [row.key for row in rows if is_due(row)] + [t.key for t in tombstones]
+    if app_settings.ON_REMOVE == "delete" and not options.confirm_delete:
+        report.pending_deletion = list(report.would_remove)

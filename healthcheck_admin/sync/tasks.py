@@ -1,0 +1,149 @@
+"""Run pushes off the request thread: through Django's Tasks framework, else in a daemon thread.
+
+:func:`enqueue_push` is what the ``post_save``/``post_delete`` receivers call (after
+commit). Where the push runs:
+
+1. Django 6.x: the built-in ``django.tasks``, on whatever backend ``TASKS`` names.
+2. Django 5.2: the ``django-tasks`` backport, when it is installed *and* ``TASKS`` is set.
+3. Otherwise, a daemon thread of this process.
+
+A backend that runs tasks at once in the calling thread (``ImmediateBackend``, the
+default of ``django.tasks``) would run the push inside the request that saved the
+row, so for such a backend the task is enqueued from a daemon thread instead. Every
+error is logged and none reaches the caller.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import threading
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any
+
+from django.conf import settings
+from django.db import connections
+
+logger = logging.getLogger(__name__)
+
+_threads: set[threading.Thread] = set()
+_threads_lock = threading.Lock()
+
+
+def _framework() -> ModuleType | None:
+    """``django.tasks`` (Django 6+), else the ``django_tasks`` backport, else ``None``."""
+    for name in ("django.tasks", "django_tasks"):
+        try:
+            return importlib.import_module(name)
+        except ImportError:
+            continue
+    return None
+
+
+def _push_now(keys: list[str]) -> str:
+    from healthcheck_admin.sync.service import push_keys
+
+    report = push_keys(keys)
+    summary = str(report.summary())
+    if report.ok:
+        logger.info("Pushed %d monitor(s): %s", len(keys), summary)
+    else:
+        logger.warning("Push of %d monitor(s) had failures: %s", len(keys), summary)
+    return summary
+
+
+def _task_decorator() -> Callable[[Callable[[list[str]], str]], Any]:
+    """The framework's ``@task``, guarded: without a framework (or if it refuses), the plain function."""
+    framework = _framework()
+
+    def decorate(func: Callable[[list[str]], str]) -> Any:
+        if framework is None:
+            return func
+        try:
+            return framework.task(func)
+        except Exception:
+            logger.warning(
+                "The Tasks framework refused %s; pushes run in a thread", func.__name__, exc_info=True
+            )
+            return func
+
+    return decorate
+
+
+@_task_decorator()
+def push_monitors_task(keys: list[str]) -> str:
+    """The task: push the rows (or tombstones) with these keys; returns the push summary."""
+    try:
+        return _push_now(keys)
+    except Exception:
+        logger.exception("Push of %d monitor(s) failed", len(keys))
+        raise
+
+
+def _is_backport(task: Any) -> bool:
+    return type(task).__module__.startswith("django_tasks")
+
+
+def _task() -> Any | None:
+    """The task to enqueue, or ``None`` when no Tasks framework is in use."""
+    if not hasattr(push_monitors_task, "enqueue"):
+        return None
+    if _is_backport(push_monitors_task) and not hasattr(settings, "TASKS"):
+        return None  # the backport is used only when the project configured it
+    return push_monitors_task
+
+
+def _runs_inline(task: Any) -> bool:
+    """Whether the task's backend runs it right away, in the thread that enqueues it."""
+    package = "django_tasks" if _is_backport(task) else "django.tasks"
+    immediate = importlib.import_module(f"{package}.backends.immediate").ImmediateBackend
+    return isinstance(task.get_backend(), immediate)
+
+
+def enqueue_push(keys: list[str]) -> None:
+    """Push these keys in the background. Never raises and never blocks on the network."""
+    keys = list(dict.fromkeys(keys))
+    if not keys:
+        return
+    try:
+        task = _task()
+        if task is not None and not _runs_inline(task):
+            task.enqueue(keys)
+            return
+        target: Callable[[list[str]], object] = task.enqueue if task is not None else _push_now
+    except Exception:
+        logger.exception("Could not enqueue a push of %d monitor(s); pushing in a thread instead", len(keys))
+        target = _push_now
+    _start_thread(target, keys)
+
+
+def _start_thread(target: Callable[[list[str]], object], keys: list[str]) -> threading.Thread:
+    thread = threading.Thread(target=_run, args=(target, keys), name="healthcheck-admin-push", daemon=True)
+    with _threads_lock:
+        _threads.add(thread)
+    thread.start()
+    return thread
+
+
+def _run(target: Callable[[list[str]], object], keys: list[str]) -> None:
+    try:
+        target(keys)
+    except Exception:
+        logger.exception("Background push of %d monitor(s) failed", len(keys))
+    finally:
+        connections.close_all()
+        with _threads_lock:
+            _threads.discard(threading.current_thread())
+
+
+def wait_for_background_pushes(timeout: float | None = None) -> bool:
+    """Join the push threads started by :func:`enqueue_push`; ``True`` when none is left running.
+
+    Useful in tests and in scripts that exit right after saving a row.
+    """
+    with _threads_lock:
+        pending = list(_threads)
+    for thread in pending:
+        thread.join(timeout)
+    return not any(thread.is_alive() for thread in pending)

@@ -1,0 +1,290 @@
+"""Strict validation of monitor documents, as the emulator's ``PUT /api/monitors`` applies it.
+
+Each check returns a list of ``(field, message)`` problems; an empty list means valid. Messages name
+the field and the bad value, except for header, cookie and body values, which may hold secrets and
+are therefore described by type or size only.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+Problem = tuple[str, str]
+
+TYPES = ("job", "check", "heartbeat", "site")
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH")
+PLATFORMS = ("http", "browser", "tcp", "udp")
+REGIONS = (
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "eu-west-1",
+    "eu-central-1",
+    "eu-north-1",
+    "ap-northeast-1",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-south-1",
+    "sa-east-1",
+    "me-south-1",
+)
+MAX_KEY_LENGTH = 100
+MAX_MAP_CHARS = 5120
+INTERVAL_RANGE = (30, 3600)
+TIMEOUT_RANGE = (1, 15)
+
+WRITABLE_FIELDS = frozenset(
+    {
+        "key", "type", "name", "schedule", "schedules", "request", "assertions", "notify", "tags",
+        "group", "note", "paused", "platform", "realert_interval", "grace_seconds", "failure_tolerance",
+        "schedule_tolerance", "consecutive_alert_threshold", "timezone", "environments", "metadata",
+    }
+)  # fmt: skip
+# Read-only fields of a monitor document: accepted and ignored on input, as Django REST Framework does.
+READ_ONLY_FIELDS = frozenset(
+    {
+        "attributes", "created", "disabled", "initialized", "passing", "running", "latest_event",
+        "latest_events", "latest_issue", "latest_invocations", "next_expected_at", "public_badge_url",
+        "statuspages", "site", "has_duration_history", "request_interval_seconds", "group_name",
+    }
+)  # fmt: skip
+REQUEST_FIELDS = frozenset(
+    {
+        "url",
+        "method",
+        "headers",
+        "cookies",
+        "body",
+        "timeout_seconds",
+        "regions",
+        "follow_redirects",
+        "verify_ssl",
+    }
+)
+
+_INTERVAL_RE = re.compile(
+    r"^every\s+(\d+)\s*(seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d)$", re.IGNORECASE
+)
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_CHECK_ASSERTION_RE = re.compile(
+    r"^(response\.(code|time|body|json \S+|header \S+)|ssl_certificate\.expires_in|resource\.\S+)"
+    r"\s+(=|!=|<|<=|>|>=|contains|!contains)\s+.+$"
+)
+_METRIC_ASSERTION_RE = re.compile(r"^metric\.(duration|count|error_count|error_rate)\s+(<|<=|>|>=|=)\s+.+$")
+
+
+def parse_interval(text: str) -> int | None:
+    """Seconds in ``"every 5 minutes"`` (also ``every 30 s``, ``every 1 min``); None if unreadable."""
+    match = _INTERVAL_RE.match(text.strip())
+    if not match:
+        return None
+    unit = match.group(2).lower()
+    if unit.startswith("min") or unit == "m":
+        unit = "m"
+    return int(match.group(1)) * _UNIT_SECONDS[unit[0]]
+
+
+def unknown_fields(item: Mapping[str, Any]) -> list[Problem]:
+    """Fields the API does not know, at the top level and inside ``request``."""
+    known = WRITABLE_FIELDS | READ_ONLY_FIELDS
+    problems = [
+        (str(name), f"unknown field {name!r}; allowed fields are {', '.join(sorted(WRITABLE_FIELDS))}")
+        for name in item
+        if name not in known
+    ]
+    request = item.get("request")
+    if isinstance(request, Mapping):
+        problems += [
+            (f"request.{name}", f"unknown field {name!r}; allowed are {', '.join(sorted(REQUEST_FIELDS))}")
+            for name in request
+            if name not in REQUEST_FIELDS
+        ]
+    return problems
+
+
+def check_key(value: object) -> list[Problem]:
+    if not isinstance(value, str) or not value.strip():
+        return [("key", f"is required and must be a non-empty string, got {value!r}")]
+    if len(value) > MAX_KEY_LENGTH:
+        return [("key", f"is {len(value)} characters long; the limit is {MAX_KEY_LENGTH}")]
+    return []
+
+
+def validate_monitor(doc: Mapping[str, Any]) -> list[Problem]:
+    """Problems with the writable fields of a complete (already merged) monitor document."""
+    problems = check_key(doc.get("key"))
+    monitor_type = doc.get("type")
+    if monitor_type not in TYPES:
+        problems.append(("type", f"must be one of {', '.join(TYPES)}, got {monitor_type!r}"))
+    for name, checker in _FIELD_CHECKS.items():
+        if doc.get(name) is not None:
+            problems += checker(name, doc[name])
+    if monitor_type == "check":
+        problems += _check_fields(doc)
+    else:
+        problems += _each_assertion(doc.get("assertions"), _metric_assertion_problem)
+    return problems
+
+
+def _check_fields(doc: Mapping[str, Any]) -> list[Problem]:
+    problems: list[Problem] = []
+    request = doc.get("request")
+    if not isinstance(request, Mapping):
+        problems.append(("request", f"checks need a request object with a url, got {request!r}"))
+    else:
+        problems += _request_problems(request)
+    schedule = doc.get("schedule")
+    if schedule is not None:
+        problems += _interval_problems("schedule", schedule)
+    for index, item in enumerate(doc.get("schedules") or []):
+        problems += _interval_problems(f"schedules[{index}]", item)
+    if doc.get("platform") is not None and doc["platform"] not in PLATFORMS:
+        problems.append(("platform", f"must be one of {', '.join(PLATFORMS)}, got {doc['platform']!r}"))
+    problems += _each_assertion(doc.get("assertions"), _check_assertion_problem)
+    return problems
+
+
+def _request_problems(request: Mapping[str, Any]) -> list[Problem]:
+    problems: list[Problem] = []
+    url = request.get("url")
+    if not isinstance(url, str) or not re.match(r"^https?://[^/\s?#]+", url) or re.search(r"\s", url):
+        problems.append(("request.url", f"must be an absolute http:// or https:// URL, got {url!r}"))
+    method = request.get("method", "GET")
+    if method not in METHODS:
+        problems.append(("request.method", f"must be one of {', '.join(METHODS)}, got {method!r}"))
+    timeout = request.get("timeout_seconds")
+    low, high = TIMEOUT_RANGE
+    if timeout is not None and (
+        isinstance(timeout, bool) or not isinstance(timeout, int) or not low <= timeout <= high
+    ):
+        problems.append(
+            ("request.timeout_seconds", f"must be a whole number from {low} to {high}, got {timeout!r}")
+        )
+    for name in ("headers", "cookies"):
+        if request.get(name) is not None:
+            problems += _string_map(f"request.{name}", request[name])
+    body = request.get("body")
+    if body is not None and not isinstance(body, str):
+        problems.append(("request.body", f"must be a string, got {type(body).__name__}"))
+    if request.get("regions") is not None:
+        problems += _string_list("request.regions", request["regions"], REGIONS)
+    for name in ("follow_redirects", "verify_ssl"):
+        if request.get(name) is not None and not isinstance(request[name], bool):
+            problems.append((f"request.{name}", f"must be true or false, got {request[name]!r}"))
+    return problems
+
+
+def _interval_problems(field: str, value: object) -> list[Problem]:
+    seconds = parse_interval(value) if isinstance(value, str) else None
+    if seconds is None:
+        return [(field, f"must read like 'every 60 seconds' or 'every 5 minutes', got {value!r}")]
+    low, high = INTERVAL_RANGE
+    if not low <= seconds <= high:
+        return [(field, f"checks accept intervals from 30 seconds to 1 hour, got {value!r}")]
+    return []
+
+
+def _string_map(field: str, value: object) -> list[Problem]:
+    if not isinstance(value, Mapping):
+        return [(field, f"must be an object of strings, got {type(value).__name__}")]
+    for name, item in value.items():
+        if not isinstance(item, str):
+            return [(field, f"the value of {name!r} must be a string, got {type(item).__name__}")]
+    size = sum(len(str(name)) + len(item) for name, item in value.items())
+    if size > MAX_MAP_CHARS:
+        return [(field, f"is {size} characters long; the limit is {MAX_MAP_CHARS}")]
+    return []
+
+
+def _string_list(field: str, value: object, choices: tuple[str, ...] = ()) -> list[Problem]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        return [(field, f"must be a list of strings, got {value!r}")]
+    unknown = [item for item in value if choices and item not in choices]
+    if unknown:
+        return [(field, f"unknown value {unknown[0]!r}; use one of {', '.join(choices)}")]
+    return []
+
+
+def _type_check(expected: type | tuple[type, ...], label: str) -> Callable[[str, object], list[Problem]]:
+    allowed = expected if isinstance(expected, tuple) else (expected,)
+
+    def check(field: str, value: object) -> list[Problem]:
+        if isinstance(value, allowed) and (bool in allowed or not isinstance(value, bool)):
+            return []
+        return [(field, f"must be {label}, got {value!r}")]
+
+    return check
+
+
+def _non_negative_int(field: str, value: object) -> list[Problem]:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        return [(field, f"must be a whole number >= 0, got {value!r}")]
+    return []
+
+
+_FIELD_CHECKS: dict[str, Callable[[str, Any], list[Problem]]] = {
+    "name": _type_check(str, "a string"),
+    "schedule": _type_check(str, "a string"),
+    "schedules": _string_list,
+    "assertions": _string_list,
+    "notify": _string_list,
+    "tags": _string_list,
+    "environments": _string_list,
+    "group": _type_check(str, "a string"),
+    "note": _type_check(str, "a string"),
+    "timezone": _type_check(str, "a string"),
+    "paused": _type_check(bool, "true or false"),
+    "realert_interval": _type_check((str, int), "an interval string or a number of hours"),
+    "grace_seconds": _non_negative_int,
+    "failure_tolerance": _non_negative_int,
+    "schedule_tolerance": _non_negative_int,
+    "consecutive_alert_threshold": _non_negative_int,
+}
+
+
+def _each_assertion(value: object, problem_of: Callable[[str], str | None]) -> list[Problem]:
+    if not isinstance(value, list):
+        return []  # the type problem is reported by _FIELD_CHECKS
+    problems: list[Problem] = []
+    for index, text in enumerate(value):
+        message = problem_of(text) if isinstance(text, str) else None
+        if message:
+            problems.append((f"assertions[{index}]", message))
+    return problems
+
+
+def _check_assertion_problem(text: str) -> str | None:
+    parse = _project_parser()
+    if parse is not None:
+        try:
+            parse(text)
+        except Exception as exc:  # the parser's own error type is not part of this contract
+            return str(exc) if text in str(exc) else f"invalid assertion {text!r}: {exc}"
+        return None
+    if _CHECK_ASSERTION_RE.match(text.strip()):
+        return None
+    return f"invalid assertion {text!r}; write '<subject> <operator> <value>', e.g. 'response.code = 200'"
+
+
+def _metric_assertion_problem(text: str) -> str | None:
+    if _METRIC_ASSERTION_RE.match(text.strip()):
+        return None
+    return f"invalid assertion {text!r}; jobs and heartbeats take e.g. 'metric.duration < 5 min'"
+
+
+def _project_parser() -> Callable[[str], object] | None:
+    """``healthcheck_admin.assertions.parse`` (or ``validate_list``) when importable, else None."""
+    try:
+        module = importlib.import_module("healthcheck_admin.assertions")
+    except ImportError:
+        return None
+    parse: Callable[[str], object] | None = getattr(module, "parse", None)
+    if callable(parse):
+        return parse
+    validate_list = getattr(module, "validate_list", None)
+    if callable(validate_list):
+        return lambda text: validate_list([text])
+    return None

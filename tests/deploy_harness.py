@@ -1,0 +1,295 @@
+"""Deploy the demo to gunicorn workers against a fresh PostgreSQL database and the Cronitor emulator.
+
+Used by ``tests/test_deploys.py`` and ``benchmarks/bench_deploys.py``::
+
+    with deployment() as site:                     # createdb, emulator; dropdb at the end
+        site.write_urls(render(20))                # migrations_demo/deploy_urls_template.py
+        site.migrate()                             # once: post_migrate upserts, marks a push due
+        result = site.deploy()                     # 8 workers start, each runs the startup hook
+        assert result.requests == [] ...
+
+Every wait is bounded; a worker that never logs its hook fails the deploy with the log.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+from healthcheck_admin.testing.emulator import CronitorEmulator, RecordedRequest
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "migrations_demo"
+PG = {"host": "127.0.0.1", "user": "postgres", "port": "5432"}
+API_KEY = "deploy-harness-key"
+WORKERS = 8
+HOOK = "Healthcheck startup hook"
+#: Lines the background (post_save) pushes of healthcheck_admin.sync.tasks log when they end.
+PUSH_DONE = re.compile(r"^(Pushed \d+ monitor|Push of \d+ monitor\(s\) had failures|Background push of)", re.M)
+PROBLEMS = ("IntegrityError", "Traceback", "Error", "failed")
+TABLE = "healthcheck_admin_healthcheckdefinition"
+
+INSPECT = """
+import json
+import django
+django.setup()
+from healthcheck_admin.models import HealthcheckDefinition
+from healthcheck_admin.sync.payload import PayloadError, monitor_for, resolve
+rows = {}
+for row in HealthcheckDefinition.objects.all():
+    try:
+        payload = resolve(monitor_for(row))
+    except PayloadError as exc:
+        payload = {"error": str(exc)}
+    rows[row.key] = {"pk": row.pk, "source": row.source, "route": row.route, "status": row.status,
+                     "monitor_code": row.monitor_code, "removed": row.removed_at is not None,
+                     "payload": payload}
+print(json.dumps(rows))
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _pg(program: str, *args: str) -> None:
+    command = [program, "-h", PG["host"], "-p", PG["port"], "-U", PG["user"], *args]
+    subprocess.run(command, check=True, capture_output=True, timeout=60)
+
+
+@dataclass
+class DeployResult:
+    """One deploy: the emulator requests made while it ran, and gunicorn's log."""
+
+    requests: list[RecordedRequest]
+    log: str
+    seconds: float
+
+    @property
+    def sent_keys(self) -> list[str]:
+        """Keys of the monitors sent in batch PUTs, in order, repeats kept."""
+        return [
+            str(m.get("key"))
+            for r in self.requests
+            if r.method == "PUT" and r.path.rstrip("/") == "/api/monitors" and isinstance(r.json, dict)
+            for m in r.json.get("monitors", [])
+            if isinstance(m, dict)
+        ]
+
+    @property
+    def hook_lines(self) -> list[str]:
+        return [line for line in self.log.splitlines() if HOOK in line]
+
+    @property
+    def pushes(self) -> int:
+        """How many workers pushed from their startup hook."""
+        return sum("push: " in line for line in self.hook_lines)
+
+    def problems(self) -> list[str]:
+        """Log lines that name an IntegrityError, a traceback, an error or a failure."""
+        return [line for line in self.log.splitlines() if any(word in line for word in PROBLEMS)]
+
+
+class Gunicorn:
+    """``gunicorn -c migrations_demo/gunicorn.conf.py`` with N workers on a free port."""
+
+    def __init__(self, env: Mapping[str, str], log_path: Path, workers: int = WORKERS) -> None:
+        self.port = free_port()
+        self.log_path = log_path
+        self.workers = workers
+        self._log = log_path.open("wb")
+        command = [sys.executable, "-m", "gunicorn", "-c", str(DEMO / "gunicorn.conf.py")]
+        command += ["--workers", str(workers), "--bind", f"127.0.0.1:{self.port}"]
+        self.process = subprocess.Popen(
+            command, cwd=DEMO, env=dict(env), stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def wait_for(self, pattern: str | re.Pattern[str], count: int, timeout: float) -> None:
+        """Until ``pattern`` occurs ``count`` times in the log; raises with the log after ``timeout``."""
+        regex = re.compile(pattern) if isinstance(pattern, str) else pattern
+        deadline = time.monotonic() + timeout
+        while len(regex.findall(self.log())) < count:
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                found = len(regex.findall(self.log()))
+                raise AssertionError(
+                    f"gunicorn logged {regex.pattern!r} {found} of {count} times "
+                    f"(exit code {self.process.returncode}); log:\n{self.log()}"
+                )
+            time.sleep(0.05)
+
+    def get(self, path: str) -> int:
+        with urllib.request.urlopen(f"{self.url}{path}", timeout=10) as response:  # noqa: S310 - loopback
+            response.read()
+            return int(response.status)
+
+    def stop(self) -> None:
+        """SIGTERM, then SIGKILL to the process group if the graceful stop takes over 30 s."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+        self._log.close()
+
+
+class Deployment:
+    """A fresh database, the emulator, and a work directory holding the generated ``deploy_urls``."""
+
+    def __init__(self, work: Path, dbname: str, emulator: CronitorEmulator) -> None:
+        self.work = work
+        self.dbname = dbname
+        self.emulator = emulator
+        self.deploys = 0
+
+    def env(self, **extra: str) -> dict[str, str]:
+        return {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join([str(self.work), str(DEMO), str(ROOT)]),
+            "PYTHONDONTWRITEBYTECODE": "1",  # a rewritten deploy_urls.py must never load a stale .pyc
+            "DJANGO_SETTINGS_MODULE": "deploy_settings",
+            "DEMO_URLCONF": "deploy_urls",
+            "DEMO_DATABASE_URL_POSTGRES": self.dbname,
+            "DEMO_HOSTNAME": "127.0.0.1:8000",
+            "DEMO_DEBUG": "0",
+            "CRONITOR_API_KEY": self.emulator.api_key,
+            "CRONITOR_API_URL": self.emulator.url,
+            **extra,
+        }
+
+    def write_urls(self, source: str) -> None:
+        (self.work / "deploy_urls.py").write_text(source)
+
+    def manage(self, *args: str, check: bool = True, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+        done = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=DEMO,
+            env=self.env(DJANGO_SUPERUSER_PASSWORD="deploy-admin-pw"),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        if check and done.returncode != 0:
+            raise AssertionError(f"manage.py {' '.join(args)} exited {done.returncode}:\n{done.stderr}")
+        return done
+
+    def migrate(self) -> None:
+        self.manage("migrate", "--verbosity", "0")
+
+    def create_superuser(self, username: str = "admin") -> tuple[str, str]:
+        self.manage("createsuperuser", "--noinput", "--username", username, "--email", "a@example.com")
+        return username, "deploy-admin-pw"
+
+    def sql(self, query: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        with psycopg.connect(dbname=self.dbname, autocommit=True, **PG) as connection:
+            return list(connection.execute(query, params).fetchall())  # type: ignore[arg-type]
+
+    def duplicate_keys(self) -> list[str]:
+        rows = self.sql(f"SELECT key FROM {TABLE} GROUP BY key HAVING count(*) > 1")  # noqa: S608
+        return [str(row[0]) for row in rows]
+
+    def key_of(self, route: str) -> str:
+        rows = self.sql(f"SELECT key FROM {TABLE} WHERE route = %s AND source = 'code'", (route,))  # noqa: S608
+        if len(rows) != 1:
+            raise AssertionError(f"expected one code row for route {route!r}, found {len(rows)}")
+        return str(rows[0][0])
+
+    def rows(self) -> dict[str, dict[str, Any]]:
+        """Every row with its status and the resolved payload the sync would send now."""
+        done = subprocess.run(
+            [sys.executable, "-c", INSPECT], cwd=DEMO, env=self.env(), capture_output=True, text=True, timeout=60
+        )
+        if done.returncode != 0:
+            raise AssertionError(f"inspecting the table failed:\n{done.stderr}")
+        rows: dict[str, dict[str, Any]] = json.loads(done.stdout)
+        return rows
+
+    def plan(self) -> dict[str, int]:
+        """The action counts of ``manage.py healthchecks plan --json``."""
+        counts: dict[str, int] = json.loads(self.manage("healthchecks", "plan", "--json").stdout)["counts"]
+        return counts
+
+    def start(self, workers: int = WORKERS) -> Gunicorn:
+        self.deploys += 1
+        return Gunicorn(self.env(), self.work / f"gunicorn-{self.deploys}.log", workers)
+
+    def deploy(self, workers: int = WORKERS, timeout: float = 120) -> DeployResult:
+        """Start gunicorn, wait until every worker's startup hook has finished, serve one page, stop."""
+        before = len(self.emulator.requests)
+        started = time.monotonic()
+        server = self.start(workers)
+        try:
+            server.wait_for(re.escape(HOOK), workers, timeout)
+            seconds = time.monotonic() - started
+            if server.get("/admin/login/") != 200:
+                raise AssertionError(f"the admin login page did not answer 200; log:\n{server.log()}")
+        finally:
+            server.stop()
+        with self.emulator.lock:
+            requests = list(self.emulator.requests[before:])
+        return DeployResult(requests, server.log(), seconds)
+
+
+def disagreements(rows: Mapping[str, Mapping[str, Any]], monitors: Mapping[str, Any]) -> list[str]:
+    """Where the table and the emulator differ: each active row's stored monitor must equal its payload.
+
+    Header and cookie values are never printed (they may hold resolved secrets).
+    """
+    problems: list[str] = []
+    for key, row in sorted(rows.items()):
+        remote = monitors.get(key)
+        if row["removed"]:
+            if remote is not None and not remote.get("paused"):
+                problems.append(f"{key}: removed from code, but its monitor is not paused")
+            continue
+        if remote is None:
+            problems.append(f"{key}: the emulator has no monitor")
+            continue
+        if row["status"] != "synced" or row["monitor_code"] != remote["attributes"]["code"]:
+            problems.append(f"{key}: status {row['status']!r}, code {row['monitor_code']!r}")
+        for name, value in row["payload"].items():
+            if name == "request":
+                differ = [sub for sub, item in value.items() if remote["request"].get(sub) != item]
+                problems += [f"{key}: request.{sub} differs" for sub in differ]
+            elif remote.get(name) != value:
+                problems.append(f"{key}: {name} is {remote.get(name)!r} remotely, {value!r} in the table")
+    problems += [f"{key}: monitor not in the table" for key in sorted(set(monitors) - set(rows))]
+    return problems
+
+
+@contextmanager
+def deployment(prefix: str = "hc_deploys") -> Iterator[Deployment]:
+    """A fresh database named ``<prefix>_<pid>_<random>`` and a running emulator; both go at the end."""
+    dbname = f"{prefix}_{os.getpid()}_{secrets.token_hex(4)}"
+    _pg("createdb", dbname)
+    try:
+        with tempfile.TemporaryDirectory(prefix="hc-deploy-") as tmp, CronitorEmulator(API_KEY) as emulator:
+            yield Deployment(Path(tmp), dbname, emulator)
+    finally:
+        _pg("dropdb", "--if-exists", "--force", dbname)

@@ -1,0 +1,52 @@
+"""Helpers shared by the sync tests (tests/test_sync_*.py, test_backends.py, test_commands_sync.py)."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.core.management import call_command
+
+from healthcheck_admin.models import HealthcheckDefinition
+
+SECRET_HEADER = "Bearer s3cr3t-header-value"
+
+
+def row_values(key: str, **fields: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "key": key,
+        "source": "admin",
+        "name": f"Check {key}",
+        "url": f"https://example.com/{key}/",
+        "assertions": ["response.code = 200"],
+    }
+    values.update(fields)
+    return values
+
+
+def make_row(key: str = "test.check", **fields: Any) -> HealthcheckDefinition:
+    row: HealthcheckDefinition = HealthcheckDefinition.objects.create(**row_values(key, **fields))
+    return row
+
+
+def make_rows(count: int, prefix: str = "bulk") -> list[HealthcheckDefinition]:
+    rows = [HealthcheckDefinition(**row_values(f"{prefix}-{n:04d}")) for n in range(count)]
+    created: list[HealthcheckDefinition] = HealthcheckDefinition.objects.bulk_create(rows)
+    return created
+
+
+def reload(row: HealthcheckDefinition) -> HealthcheckDefinition:
+    fresh: HealthcheckDefinition = HealthcheckDefinition.objects.get(pk=row.pk)
+    return fresh
+
+
+def healthchecks(settings: Any, **values: Any) -> None:
+    """Update ``settings.HEALTHCHECKS`` (pytest-django's ``settings`` fixture restores it)."""
+    settings.HEALTHCHECKS = {**settings.HEALTHCHECKS, **values}
+
+
+def command(*args: str, **options: Any) -> tuple[str, str]:
+    """Run ``manage.py healthchecks ARGS`` (``verbosity=2`` for ``-v 2``); (stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    call_command("healthchecks", *args, stdout=out, stderr=err, **options)
+    return out.getvalue(), err.getvalue()

@@ -1,0 +1,240 @@
+"""The runner against a real HTTP server on loopback: requests, secrets, redirects, errors, guard."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from django.test import override_settings
+
+from healthcheck_admin.models import HealthcheckDefinition
+from healthcheck_admin.runner import (
+    RunConfig,
+    RunResult,
+    allowed_hosts_from_settings,
+    effective_url,
+    host_is_allowed,
+    results_to_json,
+    results_to_junit,
+    run_checks,
+    run_one,
+    swap_base_url,
+)
+from healthcheck_admin.secrets import MASK
+from tests.servers import serve
+
+
+@pytest.fixture(scope="module")
+def http():
+    with serve() as running:
+        yield running
+
+
+def row(url: str, *assertions: str, **fields) -> HealthcheckDefinition:
+    """An unsaved row: the runner reads fields only, so network runs need no database."""
+    values = {"key": "k", "source": "admin", "name": "", "method": "GET", "timeout_seconds": 5}
+    return HealthcheckDefinition(url=url, assertions=list(assertions), **{**values, **fields})
+
+
+def run(check: HealthcheckDefinition, **config) -> RunResult:
+    return run_one(check, RunConfig(**config))
+
+
+def test_request_carries_method_query_headers_cookies_body_and_env_secrets(http, monkeypatch):
+    monkeypatch.setenv("HC_TEST_TOKEN", "tok-7f3a9c")
+    monkeypatch.setenv("HC_TEST_SESSION", "sess-51be02")
+    check = row(
+        http.url("/echo?lead=12345&x=%C3%A9"),
+        "response.json method = PUT",
+        "response.json headers.X-Token contains tok",
+        method="PUT",
+        headers={"X-Token": "env:HC_TEST_TOKEN", "X-Plain": "visible", "Authorization": "Bearer lit-93ad"},
+        cookies={"session": "env:HC_TEST_SESSION"},
+        body='{"name": "Spacely Sprockets"}',
+    )
+    result = run(check)
+    seen = http.recorder.seen[-1]
+    assert (seen["method"], seen["path"], seen["query"]) == ("PUT", "/echo", {"lead": "12345", "x": "é"})
+    assert seen["headers"]["X-Token"] == "tok-7f3a9c"
+    assert seen["headers"]["X-Plain"] == "visible"
+    assert seen["cookies"] == {"session": "sess-51be02"}
+    assert seen["body"] == '{"name": "Spacely Sprockets"}'
+    assert result.state == "passed", result
+    text = repr(result) + json.dumps(results_to_json([result])) + results_to_junit([result])
+    for secret in ("tok-7f3a9c", "sess-51be02", "lit-93ad"):
+        assert secret not in text
+    assert MASK in result.body_excerpt
+    assert "visible" in result.body_excerpt
+
+
+def test_a_failed_assertion_reason_never_shows_a_secret(http, monkeypatch):
+    monkeypatch.setenv("HC_TEST_TOKEN", "tok-7f3a9c")
+    check = row(
+        http.url("/echo"), "response.json headers.X-Token = other", headers={"X-Token": "env:HC_TEST_TOKEN"}
+    )
+    result = run(check)
+    assert result.state == "failed"
+    assert "tok-7f3a9c" not in repr(result)
+
+
+def test_a_secret_is_not_half_shown_where_reasons_and_excerpts_are_clipped(http, monkeypatch):
+    secret = "s3cr3t-" + "q" * 400
+    monkeypatch.setenv("HC_TEST_LONG", secret)
+    check = row(http.url("/echo"), "response.json cookies = nope", cookies={"session": "env:HC_TEST_LONG"})
+    result = run(check)
+    assert result.state == "failed"
+    assert http.recorder.seen[-1]["cookies"] == {"session": secret}
+    assert "s3cr3t" not in repr(result)
+    assert "qqqq" not in repr(result)
+
+
+def test_a_missing_env_variable_is_an_error_that_names_it(http, monkeypatch):
+    monkeypatch.delenv("HC_TEST_MISSING", raising=False)
+    result = run(row(http.url("/echo"), headers={"X-Token": "env:HC_TEST_MISSING"}))
+    assert result.state == "error"
+    assert "'HC_TEST_MISSING'" in result.error
+    assert result.status is None
+
+
+def test_no_assertions_applies_the_default_expectation(http):
+    assert run(row(http.url("/json"))).state == "passed"
+    result = run(row(http.url("/status/503")))
+    assert result.state == "failed"
+    assert result.status == 503
+    assert result.body_excerpt == "status page"
+
+
+def test_redirects_are_followed_or_not(http):
+    followed = run(row(http.url("/redirect"), "response.json data.count = 3"))
+    assert (followed.state, followed.status) == ("passed", 200)
+    kept = run(row(http.url("/redirect"), "response.code = 302", follow_redirects=False))
+    assert (kept.state, kept.status) == ("passed", 302)
+    looping = run(row(http.url("/loop")))
+    assert looping.state == "error"
+    assert "stopped after 10 redirects" in looping.error
+
+
+def test_redirect_methods_and_cross_origin_credentials(http):
+    post = {
+        "method": "POST",
+        "body": "payload",
+        "headers": {"Authorization": "Bearer lit-93ad"},
+        "cookies": {"flavour": "mint"},
+    }
+    run(row(http.url("/redirect?to=/echo&code=303"), **post))
+    assert (http.recorder.seen[-1]["method"], http.recorder.seen[-1]["body"]) == ("GET", "")
+    run(row(http.url("/redirect?to=/echo&code=307"), **post))
+    seen = http.recorder.seen[-1]
+    assert (seen["method"], seen["body"], seen["headers"]["Authorization"]) == (
+        "POST",
+        "payload",
+        "Bearer lit-93ad",
+    )
+    assert seen["cookies"] == {"flavour": "mint"}
+    run(row(http.url(f"/redirect?to={http.url('/echo', host='localhost')}&code=307"), **post))
+    assert "Authorization" not in http.recorder.seen[-1]["headers"]
+    assert http.recorder.seen[-1]["cookies"] == {}
+    assert http.recorder.seen[-1]["headers"]["Host"].startswith("localhost:")
+
+
+def test_errors_are_short_messages(http):
+    with serve() as closed:
+        dead = closed.url("/json")
+    refused = run(row(dead))
+    assert refused.state == "error"
+    assert re.fullmatch(r"could not connect to 127\.0\.0\.1:\d+: .*refused", refused.error), refused.error
+    slow = run(row(http.url("/slow?ms=1500")), timeout=0.3)
+    assert slow.state == "error"
+    assert slow.error == f"no response from 127.0.0.1:{http.server.port} within 0.3 s"
+    relative = run(row("/json"))
+    assert relative.state == "error"
+    assert "HOSTNAME" in relative.error
+
+
+@override_settings(ALLOWED_HOSTS=["testserver"], HEALTHCHECKS={"HOSTNAME": "example.com"})
+def test_ssrf_guard_refuses_hosts_outside_the_allow_list(http):
+    before = len(http.recorder.seen)
+    result = run(row(http.url("/json")))
+    assert result.state == "refused"
+    assert "'127.0.0.1'" in result.error
+    assert "RUN_ALLOWED_HOSTS" in result.error
+    assert "--allow-any-host" in result.error
+    assert len(http.recorder.seen) == before
+    assert run(row(http.url("/json")), allow_any_host=True).state == "passed"
+    with override_settings(HEALTHCHECKS={"RUN_ALLOWED_HOSTS": ["127.0.0.1"]}):
+        assert run(row(http.url("/json"))).state == "passed"
+    assert run(row(http.url("/json")), base_url=http.url("")).state == "passed"
+
+
+def test_ssrf_guard_applies_to_redirects(http):
+    before = len(http.recorder.seen)
+    result = run(row(http.url("/redirect?to=http://metadata.internal/latest/")))
+    assert result.state == "refused"
+    assert "redirect to 'http://metadata.internal/latest/' refused" in result.error
+    assert "'metadata.internal'" in result.error
+    assert len(http.recorder.seen) == before + 1
+    with override_settings(ALLOWED_HOSTS=["127.0.0.1"]):
+        hop = run(row(http.url(f"/redirect?to={http.url('/json', host='localhost')}")))
+    assert hop.state == "refused"
+    assert "'localhost'" in hop.error
+
+
+@override_settings(
+    ALLOWED_HOSTS=["*", ".example.org", "app.test"],
+    HEALTHCHECKS={"HOSTNAME": "Example.COM", "RUN_ALLOWED_HOSTS": [".corp.test", "*", "10.0.0.5:8080"]},
+)
+def test_the_allow_list_from_settings():
+    hosts = allowed_hosts_from_settings("http://[::1]:8000/preview")
+    assert hosts == frozenset({"example.com", "example.org", "app.test", ".corp.test", "10.0.0.5", "::1"})
+    assert host_is_allowed("example.org", hosts)
+    assert not host_is_allowed("api.example.org", hosts)  # an ALLOWED_HOSTS wildcard grants no subdomains
+    assert host_is_allowed("corp.test", hosts)
+    assert host_is_allowed("db.corp.test", hosts)
+    assert not host_is_allowed("evilcorp.test", hosts)
+    assert not host_is_allowed("", hosts)
+    assert RunConfig(allow_any_host=True).refusal("http://anything.invalid/") is None
+
+
+def test_config_rejects_bad_values():
+    for bad in ("ftp://x", "example.com", "http://h/?q=1"):
+        with pytest.raises(ValueError, match="base URL"):
+            RunConfig(base_url=bad)
+    with pytest.raises(ValueError, match="cannot be used with an in-process run"):
+        RunConfig(base_url="http://h", in_process=True)
+    with pytest.raises(ValueError, match="concurrency 0"):
+        RunConfig(concurrency=0)
+    with pytest.raises(ValueError, match="timeout -1"):
+        RunConfig(timeout=-1)
+
+
+def test_base_url_moves_code_checks_only(http):
+    assert swap_base_url("https://example.com/api/x/?q=1", "http://127.0.0.1:8000/pre/") == (
+        "http://127.0.0.1:8000/pre/api/x/?q=1"
+    )
+    assert swap_base_url("/api/", "https://preview.test") == "https://preview.test/api/"
+    config = RunConfig(base_url=http.url(""))
+    admin = row("https://example.com/json?a=1")
+    assert effective_url(admin, config) == "https://example.com/json?a=1"
+    result = run_one(row("https://example.com/echo?a=1", source="code"), config)
+    assert (result.state, result.url) == ("passed", http.url("/echo?a=1"))
+    assert http.recorder.seen[-1]["query"] == {"a": "1"}
+
+
+def test_cookies_set_by_one_check_are_not_sent_by_the_next(http):
+    first = row(http.url("/set-cookie"), key="a")
+    second = row(http.url("/echo"), key="b")
+    assert [r.state for r in run_checks([first, second], RunConfig(concurrency=1))] == ["passed", "passed"]
+    assert http.recorder.seen[-1]["path"] == "/echo"
+    assert http.recorder.seen[-1]["cookies"] == {}
+
+
+def test_checks_run_in_parallel_and_report_as_they_complete():
+    with serve() as server:
+        rows = [row(server.url("/slow?ms=200"), key=f"slow-{i:02d}") for i in range(20)]
+        reported: list[str] = []
+        results = run_checks(rows, RunConfig(concurrency=10), on_result=lambda r: reported.append(r.key))
+        assert [r.key for r in results] == [f"slow-{i:02d}" for i in range(20)]
+        assert all(r.passed for r in results)
+        assert sorted(reported) == [r.key for r in results]
+        assert server.recorder.max_in_flight > 1

@@ -1,0 +1,231 @@
+"""push(): codes, skipping, batching and bookkeeping, over real HTTP against the emulator."""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+
+import pytest
+
+from healthcheck_admin.models import HealthcheckDefinition
+from healthcheck_admin.sync.payload import fingerprint, monitor_for
+from healthcheck_admin.sync.service import PushReport, push, push_keys
+from tests.sync_utils import healthchecks, make_row, make_rows, reload
+
+pytest_plugins = ["tests.sync_fixtures"]
+pytestmark = pytest.mark.django_db
+
+STATUS = HealthcheckDefinition.STATUS
+
+
+def test_first_push_creates_every_monitor_and_stores_its_code(api):
+    rows = [make_row("one"), make_row("two", method="POST", body='{"a": 1}', regions=["eu-west-1"])]
+
+    report = push()
+
+    assert report.ok
+    assert sorted(report.synced) == ["one", "two"]
+    assert (report.sent, report.requests) == (2, 1)
+    assert sorted(api.monitors) == ["one", "two"]
+    for row in rows:
+        fresh = reload(row)
+        assert fresh.monitor_code == api.codes[row.key]
+        assert fresh.status == STATUS.synced
+        assert fresh.last_pushed_at is not None
+        assert fresh.last_error == ""
+        assert fresh.pushed_fingerprint == fingerprint(monitor_for(fresh))
+        assert (fresh.pushed_payload or {})["key"] == row.key
+    sent = {m["key"]: m for m in api.sent_monitors()}
+    assert sent["two"]["request"]["body"] == '{"a": 1}'
+    assert sent["two"]["request"]["regions"] == ["eu-west-1"]
+    assert "body" not in sent["one"]["request"]
+    assert "regions" not in sent["one"]["request"]
+
+
+def test_monitor_carries_schedule_tags_notify_note_and_paused(api, settings):
+    healthchecks(settings, TAGS=["django"])
+    make_row("one", tags=["web", "django"], interval_seconds=120, notify=["ops"], note="hi", paused=True)
+
+    push()
+
+    monitor = api.sent_monitors()[0]
+    assert monitor["type"] == "check"
+    assert monitor["schedule"] == "every 120 seconds"
+    assert monitor["tags"] == ["django", "web", "managed-by:healthcheck_admin:tests:test"]
+    assert (monitor["notify"], monitor["note"], monitor["paused"]) == (["ops"], "hi", True)
+    assert api.monitors["one"]["paused"] is True
+
+
+def test_second_push_with_nothing_changed_sends_no_request(api):
+    make_row("one")
+    make_row("two")
+    push()
+    before = len(api.requests)
+
+    report = push()
+
+    assert len(api.requests) == before
+    assert (report.sent, report.requests, report.skipped) == (0, 0, 2)
+
+
+def test_editing_one_row_sends_exactly_one_monitor(api):
+    row = make_row("one")
+    make_row("two")
+    make_row("three")
+    push()
+    api.requests.clear()
+
+    row = reload(row)
+    row.note = "edited"
+    row.save()
+    report = push()
+
+    assert [m["key"] for m in api.sent_monitors()] == ["one"]
+    assert report.synced == ["one"]
+    assert api.monitors["one"]["note"] == "edited"
+
+
+def test_force_resends_unchanged_rows(api):
+    make_row("one")
+    push()
+
+    report = push(force=True)
+
+    assert report.sent == 1
+    assert len(api.monitor_puts()) == 2
+
+
+def test_codes_survive_later_pushes(api):
+    row = make_row("one")
+    push()
+    row = reload(row)
+    code = row.monitor_code
+    row.note = "changed"
+    row.save()
+
+    push()
+
+    assert reload(row).monitor_code == code
+
+
+@pytest.mark.parametrize("batch_size", [100, 30])
+def test_a_thousand_rows_go_out_in_ceil_n_over_batch_size_requests(api, settings, batch_size):
+    healthchecks(settings, BATCH_SIZE=batch_size)
+    make_rows(1000)
+    seen = []
+
+    report = push(progress=lambda done, total: seen.append((done, total)))
+
+    assert report.ok
+    assert len(api.monitor_puts()) == math.ceil(1000 / batch_size)
+    assert len(api.monitors) == 1000
+    assert HealthcheckDefinition.objects.filter(status=STATUS.synced).count() == 1000
+    assert seen[-1] == (1000, 1000)
+    assert len(seen) == math.ceil(1000 / batch_size)
+
+
+def test_one_changed_row_of_a_thousand_sends_one_monitor(api):
+    make_rows(1000)
+    push()
+    api.requests.clear()
+    row = HealthcheckDefinition.objects.get(key="bulk-0500")
+    row.interval_seconds = 300
+    row.save()
+
+    report = push()
+
+    assert (report.sent, report.requests, report.skipped) == (1, 1, 999)
+
+
+def test_push_only_the_given_rows(api):
+    make_row("one")
+    make_row("two")
+
+    report = push(HealthcheckDefinition.objects.filter(key="two"))
+
+    assert report.synced == ["two"]
+    assert list(api.monitors) == ["two"]
+
+
+def test_push_keys_pushes_those_keys(api):
+    make_row("one")
+    make_row("two")
+
+    report = push_keys(["one"])
+
+    assert report.synced == ["one"]
+    assert reload(HealthcheckDefinition.objects.get(key="two")).status == STATUS.pending
+
+
+def test_dry_run_sends_and_writes_nothing(api):
+    row = make_row("one", headers={"Authorization": "Bearer literal-secret"})
+
+    report = push(dry_run=True)
+
+    assert api.requests == []
+    assert report.dry_run
+    assert [m["key"] for m in report.would_send] == ["one"]
+    assert report.would_send[0]["request"]["headers"]["Authorization"] == "********"
+    assert reload(row).status == STATUS.pending
+    assert "would send 1 monitor" in report.summary()
+
+
+def test_validate_sends_rollback_and_persists_nothing(api):
+    row = make_row("one")
+    api.reject_monitor("bad", "name is not acceptable")
+    make_row("bad")
+
+    report = push(validate=True)
+
+    assert next(r.json.get("rollback") for r in api.monitor_puts()) is True
+    assert api.monitors == {}
+    assert report.synced == ["one"]
+    assert "name is not acceptable" in report.failed["bad"]
+    assert reload(row).status == STATUS.pending
+    assert reload(row).monitor_code == ""
+    assert HealthcheckDefinition.objects.get(key="bad").last_error == ""
+    assert report.summary().startswith("validated: 1 valid, 1 invalid")
+
+
+def test_a_row_without_host_fails_with_a_readable_error(api, settings):
+    healthchecks(settings, HOSTNAME=None)
+    row = make_row("nohost", url="/health/")
+    make_row("fine")
+
+    report = push()
+
+    message = "HEALTHCHECKS['HOSTNAME'] is not set"
+    assert message in report.failed["nohost"]
+    assert message in reload(row).last_error
+    assert reload(row).status == STATUS.failed
+    assert report.synced == ["fine"]
+    assert [m["key"] for m in api.sent_monitors()] == ["fine"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_row_edited_while_in_flight_is_pushed_again_with_its_latest_values(api):
+    row = make_row("one", note="first")
+    api.delay_next(0.5)
+    outcome: dict[str, PushReport] = {}
+    worker = threading.Thread(target=lambda: outcome.update(report=push()))
+    worker.start()
+    deadline = time.monotonic() + 5
+    while not api.monitor_puts() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    row.note = "second"
+    row.save()  # an admin edit while the first PUT is in flight
+    worker.join(10)
+
+    assert outcome["report"].synced == ["one"]
+    assert [m["note"] for m in api.sent_monitors()] == ["first", "second"]
+    assert api.monitors["one"]["note"] == "second"
+    fresh = reload(row)
+    assert fresh.status == STATUS.synced
+    assert fresh.pushed_fingerprint == fingerprint(monitor_for(fresh))
+
+
+def test_summary_is_one_line(api):
+    make_row("one")
+    report = push()
+    assert report.summary() == "1 synced, 0 failed, 0 unchanged, 0 removed (1 monitor in 1 request)"

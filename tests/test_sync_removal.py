@@ -1,0 +1,244 @@
+"""ON_REMOVE: pause, delete (confirmed), keep; the ownership-tag guard; tombstones of deleted rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from healthcheck_admin.models import HealthcheckDefinition, Tombstone, new_revision
+from healthcheck_admin.sync.plan import plan
+from healthcheck_admin.sync.removal import record_deletion
+from healthcheck_admin.sync.service import push, remove_monitor
+from healthcheck_admin.testing import CronitorEmulator
+from healthcheck_admin.upsert import sync_code_checks
+from tests.sync_utils import healthchecks, make_row, reload
+
+pytest_plugins = ["tests.sync_fixtures"]
+pytestmark = pytest.mark.django_db
+
+STATUS = HealthcheckDefinition.STATUS
+OWN_TAG = "managed-by:healthcheck_admin:tests:test"
+
+
+def mark_removed(row: HealthcheckDefinition) -> HealthcheckDefinition:
+    """What the upsert does to a code row that is no longer declared."""
+    HealthcheckDefinition.objects.filter(pk=row.pk).update(
+        removed_at=timezone.now(), status=STATUS.pending, revision=new_revision()
+    )
+    return reload(row)
+
+
+def pushed_then_removed(api: CronitorEmulator, key: str = "gone") -> HealthcheckDefinition:
+    row = make_row(key, source="code")
+    assert push().ok
+    api.requests.clear()
+    return mark_removed(row)
+
+
+def foreign(key: str, tags: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:
+    return {"type": "check", "key": key, "request": {"url": "https://example.com/"}, "tags": list(tags)}
+
+
+def paths(api: CronitorEmulator) -> list[tuple[str, str]]:
+    return [(r.method, r.path) for r in api.requests]
+
+
+def test_pause_is_the_default_and_trusts_the_tag_we_pushed(api):
+    row = pushed_then_removed(api)
+
+    report = push()
+
+    assert paths(api) == [("GET", "/api/monitors/gone/pause")]
+    assert report.removed == ["gone"]
+    assert api.monitors["gone"]["paused"] is True
+    fresh = reload(row)
+    assert (fresh.status, fresh.last_error) == (STATUS.removed, "")
+    assert fresh.monitor_code  # kept: the monitor still exists, paused
+    api.requests.clear()
+    assert push().requests == 0
+
+
+def test_code_rows_no_longer_declared_are_paused_after_the_upsert(api):
+    make_row("old-code-check", source="code")
+    push()
+
+    result = sync_code_checks()
+    report = push()
+
+    assert result.removed == ["old-code-check"]
+    assert "old-code-check" in report.removed
+    assert api.monitors["old-code-check"]["paused"] is True
+
+
+def test_delete_waits_for_confirmation(api, settings):
+    healthchecks(settings, ON_REMOVE="delete")
+    row = pushed_then_removed(api)
+
+    report = push()
+
+    assert api.requests == []
+    assert report.pending_deletion == ["gone"]
+    assert "deletion pending" in report.summary()
+    assert reload(row).status == STATUS.pending
+    assert [(i.key, i.action) for i in plan()] == [("gone", "delete")]
+
+    report = push(confirm_delete=True)
+
+    assert paths(api) == [("DELETE", "/api/monitors/gone")]
+    assert "gone" not in api.monitors
+    assert report.removed == ["gone"]
+    fresh = reload(row)
+    assert (fresh.status, fresh.monitor_code, fresh.pushed_fingerprint) == (STATUS.removed, "", "")
+
+
+def test_keep_leaves_the_monitor_alone_and_marks_the_row(api, settings):
+    healthchecks(settings, ON_REMOVE="keep")
+    row = pushed_then_removed(api)
+
+    report = push()
+
+    assert api.requests == []
+    assert report.removed == ["gone"]
+    assert api.monitors["gone"]["paused"] is False
+    assert reload(row).status == STATUS.removed
+
+
+@pytest.mark.parametrize("policy", ["pause", "delete"])
+def test_a_monitor_without_our_tag_is_never_paused_or_deleted(api, settings, policy):
+    healthchecks(settings, ON_REMOVE=policy)
+    api.add_monitors(foreign("theirs", tags=["someone-else"]))
+    row = mark_removed(make_row("theirs", source="code"))  # never pushed by us
+
+    report = push(confirm_delete=True)
+
+    assert paths(api) == [("GET", "/api/monitors/theirs")]
+    assert report.not_owned == ["theirs"]
+    assert api.monitors["theirs"]["paused"] is False
+    assert reload(row).status == STATUS.removed
+
+
+def test_a_monitor_with_our_tag_is_paused_after_checking(api):
+    api.add_monitors(foreign("ours", tags=[OWN_TAG]))
+    mark_removed(make_row("ours", source="code"))
+
+    report = push()
+
+    assert paths(api) == [("GET", "/api/monitors/ours"), ("GET", "/api/monitors/ours/pause")]
+    assert report.removed == ["ours"]
+    assert api.monitors["ours"]["paused"] is True
+
+
+def test_a_404_means_nothing_to_do(api):
+    row = mark_removed(make_row("never-there", source="code"))
+
+    report = push()
+
+    assert report.removed == ["never-there"]
+    assert reload(row).status == STATUS.removed
+
+
+def test_an_error_while_checking_ownership_is_retried_later_never_missing(api, settings):
+    healthchecks(settings, MAX_RETRIES=0)
+    api.add_monitors(foreign("ours", tags=[OWN_TAG]))
+    row = mark_removed(make_row("ours", source="code"))
+    api.fail_next(500, method="GET")
+
+    report = push()
+
+    assert "Cronitor answered 500" in report.failed["ours"]
+    assert reload(row).status == STATUS.failed
+    assert api.monitors["ours"]["paused"] is False
+    assert push().removed == ["ours"]
+    assert api.monitors["ours"]["paused"] is True
+
+
+def test_a_failed_pause_is_retried_on_the_next_push(api, settings):
+    healthchecks(settings, MAX_RETRIES=0)
+    row = pushed_then_removed(api)
+    api.fail_next(503, method="GET")
+
+    assert "Cronitor answered 503" in push().failed["gone"]
+    assert reload(row).status == STATUS.failed
+    assert push().removed == ["gone"]
+
+
+def test_a_deleted_row_leaves_a_tombstone_that_the_next_push_removes(api):
+    row = make_row("deleted-admin-row")
+    push()
+    api.requests.clear()
+
+    row.delete()  # the post_delete receiver records the tombstone
+    assert Tombstone.objects.filter(key="deleted-admin-row").exists()
+    assert [(i.key, i.action, i.source) for i in plan()] == [("deleted-admin-row", "remove", "deleted")]
+    report = push()
+
+    url = "/api/monitors/deleted-admin-row"
+    assert paths(api) == [("GET", url), ("GET", f"{url}/pause")]
+    assert report.removed == ["deleted-admin-row"]
+    assert not Tombstone.objects.exists()
+
+
+def test_a_tombstone_keeps_its_error_until_the_removal_succeeds(api, settings):
+    healthchecks(settings, MAX_RETRIES=0)
+    api.add_monitors(foreign("t1", tags=[OWN_TAG]))
+    Tombstone.objects.create(key="t1")
+    api.fail_next(500)
+
+    assert "t1" in push().failed
+    assert "Cronitor answered 500" in Tombstone.objects.get(key="t1").last_error
+    assert push().removed == ["t1"]
+    assert not Tombstone.objects.exists()
+
+
+def test_remove_monitor_applies_on_remove_to_one_key(api):
+    row = make_row("single")
+    push()
+    code = reload(row).monitor_code
+    HealthcheckDefinition.objects.filter(pk=row.pk).delete()  # a queryset delete sends no signal
+
+    remove_monitor("single", code)
+
+    assert api.monitors["single"]["paused"] is True
+    assert not Tombstone.objects.exists()
+
+
+def test_remove_monitor_keeps_the_tombstone_when_it_fails(api, settings, caplog):
+    healthchecks(settings, MAX_RETRIES=0)
+    api.set_down(True)
+
+    remove_monitor("unreachable")
+
+    assert Tombstone.objects.get(key="unreachable").last_error
+    assert "Removing monitor 'unreachable' failed" in caplog.text
+
+
+def test_a_tombstone_for_a_key_in_use_again_is_discarded(api):
+    make_row("reused")
+    push()
+    Tombstone.objects.create(key="reused")
+    api.requests.clear()
+
+    push()
+
+    assert not Tombstone.objects.exists()
+    assert api.requests == []
+    assert api.monitors["reused"]["paused"] is False
+
+
+def test_record_deletion_stores_key_and_code():
+    row = make_row("x", monitor_code="abc123")
+
+    tombstone = record_deletion(row)
+
+    assert (tombstone.key, tombstone.monitor_code) == ("x", "abc123")
+
+
+def test_dry_run_lists_removals_without_acting(api):
+    pushed_then_removed(api)
+
+    report = push(dry_run=True)
+
+    assert report.would_remove == ["gone"]
+    assert api.requests == []

@@ -1,0 +1,152 @@
+"""``env:NAME`` values are resolved at push time only; secrets never reach logs, output or errors."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+
+from healthcheck_admin.backends.base import CronitorError
+from healthcheck_admin.backends.console import ConsoleBackend
+from healthcheck_admin.backends.cronitor import CronitorBackend
+from healthcheck_admin.models import HealthcheckDefinition
+from healthcheck_admin.sync.payload import PayloadError, fingerprint, mask_monitor, monitor_for, resolve
+from healthcheck_admin.sync.service import push
+from tests.sync_utils import SECRET_HEADER, command, healthchecks, make_row, reload
+
+pytest_plugins = ["tests.sync_fixtures"]
+pytestmark = pytest.mark.django_db
+
+STATUS = HealthcheckDefinition.STATUS
+TOKEN = "tok-from-the-environment-42"
+
+
+def test_env_references_are_resolved_at_push_time_and_stored_unresolved(api, monkeypatch):
+    monkeypatch.setenv("HC_TEST_TOKEN", TOKEN)
+    reference = "env:HC_TEST_TOKEN"
+    row = make_row("one", headers={"Authorization": reference}, cookies={"session": reference})
+
+    assert push().ok
+
+    request = api.sent_monitors()[0]["request"]
+    assert request["headers"] == {"Authorization": TOKEN}
+    assert request["cookies"] == {"session": TOKEN}
+    fresh = reload(row)
+    assert fresh.headers == {"Authorization": "env:HC_TEST_TOKEN"}
+    assert (fresh.pushed_payload or {})["request"]["headers"] == {"Authorization": reference}
+    stored = json.dumps([list(r) for r in HealthcheckDefinition.objects.values_list()], default=str)
+    assert TOKEN not in stored
+    assert fresh.pushed_fingerprint == fingerprint(monitor_for(fresh))
+
+
+def test_a_missing_variable_fails_that_row_only(api, monkeypatch):
+    monkeypatch.delenv("HC_NOT_SET", raising=False)
+    row = make_row("needs-secret", headers={"X-Token": "env:HC_NOT_SET"})
+    make_row("plain")
+
+    report = push()
+
+    assert report.synced == ["plain"]
+    assert "'HC_NOT_SET' is not set" in report.failed["needs-secret"]
+    assert "request headers" in report.failed["needs-secret"]
+    assert reload(row).status == STATUS.failed
+    assert [m["key"] for m in api.sent_monitors()] == ["plain"]
+
+
+def test_resolve_raises_payload_error_naming_the_variable(monkeypatch):
+    monkeypatch.delenv("HC_NOT_SET", raising=False)
+    monitor = monitor_for(make_row("x", cookies={"sid": "env:HC_NOT_SET"}))
+    with pytest.raises(PayloadError, match="request cookies: environment variable 'HC_NOT_SET'"):
+        resolve(monitor)
+
+
+def test_mask_monitor_masks_sensitive_headers_and_cookies(settings):
+    healthchecks(settings, SENSITIVE_HEADERS=["X-Custom-Secret"])
+    row = make_row(
+        "x",
+        headers={
+            "Authorization": SECRET_HEADER,
+            "X-Custom-Secret": "abc",
+            "Accept": "text/html",
+            "X-Ref": "env:V",
+        },
+        cookies={"sid": "cookie-value"},
+    )
+    masked = mask_monitor(monitor_for(row))["request"]
+    assert masked["headers"] == {
+        "Authorization": "********",
+        "X-Custom-Secret": "********",
+        "Accept": "text/html",
+        "X-Ref": "env:V",
+    }
+    assert masked["cookies"] == {"sid": "********"}
+
+
+def test_a_literal_sensitive_header_never_reaches_the_database_logs_or_output(api, all_logs, monkeypatch):
+    monkeypatch.setenv("HC_TEST_TOKEN", TOKEN)
+    make_row("one", headers={"Authorization": SECRET_HEADER, "X-Api-Key": "env:HC_TEST_TOKEN"})
+
+    out, err = command("push", verbosity=3)
+    out2, err2 = command("plan", "--json", verbosity=3)
+    row = reload(HealthcheckDefinition.objects.get(key="one"))
+    row.note = "changed"
+    row.save()
+    out3, err3 = command("plan", verbosity=2)
+    out4, err4 = command("push", "--dry-run", verbosity=2)
+    out5, err5 = command("list", "--json")
+
+    assert api.sent_monitors()[0]["request"]["headers"]["Authorization"] == SECRET_HEADER  # it was sent
+    captured = "".join([out, err, out2, err2, out3, err3, out4, err4, out5, err5, all_logs.text])
+    for secret in (SECRET_HEADER, "s3cr3t", TOKEN, api.api_key):
+        assert secret not in captured
+    assert SECRET_HEADER not in json.dumps(row.pushed_payload)
+    assert "~ one (update)" in out3
+
+
+def test_the_api_key_never_appears_in_errors_logs_or_output(api, settings, all_logs):
+    healthchecks(settings, MAX_RETRIES=1)
+    secret_key = api.api_key
+    make_row("one")
+    api.fail_next(400, body=f"bad request for key {secret_key}")
+    api.fail_next(500, body={"detail": f"boom {secret_key}"}, times=2)
+
+    report = push()
+    with pytest.raises(Exception) as raised:
+        command("push")
+
+    everything = json.dumps(report.as_dict()) + str(raised.value) + all_logs.text
+    assert secret_key not in everything
+    assert "********" in report.failed["one"]
+    with CronitorBackend() as backend:
+        assert secret_key not in repr(backend)
+
+
+def test_cronitor_error_text_masks_the_key(settings, api):
+    error = CronitorError(f"something said {api.api_key}", permanent=True, status=400)
+    assert api.api_key not in str(error)
+    assert api.api_key not in error.message
+
+
+def test_wrong_key_error_does_not_echo_it(api, settings):
+    healthchecks(settings, API_KEY="the-wrong-key-999")
+    with CronitorBackend() as backend, pytest.raises(CronitorError) as raised:
+        backend.list_monitors()
+    assert raised.value.permanent
+    assert raised.value.status == 403
+    assert "the-wrong-key-999" not in str(raised.value)
+
+
+def test_console_backend_masks_what_it_prints(settings):
+    healthchecks(settings, API_KEY="console-key-xyz")
+    stream = io.StringIO()
+    monitor = {
+        "key": "k",
+        "request": {"headers": {"Authorization": SECRET_HEADER}, "cookies": {"sid": "c-val"}},
+    }
+    ConsoleBackend(stream=stream).put_monitors([monitor])
+    text = stream.getvalue()
+    assert "Authorization: ********" in text
+    assert SECRET_HEADER not in text
+    assert "c-val" not in text
+    assert "console-key-xyz" not in text
