@@ -44,11 +44,9 @@ def generated(count: int, note: str = ""):
 
 
 def measure(count: int) -> dict[str, float]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     from healthcheck_admin.models import HealthcheckDefinition
     from healthcheck_admin.upsert import upsert
+    from tests.utils import count_queries
 
     HealthcheckDefinition.objects.all()._raw_delete(HealthcheckDefinition.objects.db)
     insert, update, same = (
@@ -56,11 +54,11 @@ def measure(count: int) -> dict[str, float]:
         generated(count, note="changed"),
         generated(count, note="changed"),
     )
-    with CaptureQueriesContext(connection) as q_insert:
+    with count_queries() as q_insert:
         t_insert = timed(lambda: upsert(insert), repeat=1)
-    with CaptureQueriesContext(connection) as q_update:
+    with count_queries() as q_update:
         t_update = timed(lambda: upsert(update), repeat=1)
-    with CaptureQueriesContext(connection) as q_same:
+    with count_queries() as q_same:
         t_same = timed(lambda: upsert(same), repeat=1)
     assert HealthcheckDefinition.objects.count() == count
     return {

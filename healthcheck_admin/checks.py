@@ -6,8 +6,11 @@ walk the loaded URLconf (registered with the ``urls`` tag, so they run once it l
 
 from __future__ import annotations
 
+import re
+import string
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning
@@ -60,17 +63,45 @@ def _setting_errors() -> list[CheckMessage]:
             )
     backend = raw.get("BACKEND", DEFAULTS["BACKEND"])
     if isinstance(backend, str):
-        try:
-            import_string(backend)
-        except ImportError as exc:
-            errors.append(
-                _error(
-                    "E013",
-                    f"HEALTHCHECKS['BACKEND'] {backend!r} cannot be imported: {exc}.",
-                    "Use a dotted path such as 'healthcheck_admin.backends.console.ConsoleBackend'.",
-                )
-            )
+        errors.extend(_backend_errors(backend))
     return errors
+
+
+def _backend_errors(backend: str) -> list[CheckMessage]:
+    from healthcheck_admin.backends.base import BaseBackend
+
+    hint = "Use a dotted path such as 'healthcheck_admin.backends.console.ConsoleBackend'."
+    try:
+        backend_class = import_string(backend)
+    except ImportError as exc:
+        return [_error("E013", f"HEALTHCHECKS['BACKEND'] {backend!r} cannot be imported: {exc}.", hint)]
+    if not (isinstance(backend_class, type) and issubclass(backend_class, BaseBackend)):
+        message = f"HEALTHCHECKS['BACKEND'] {backend!r} is not a subclass of BaseBackend."
+        return [_error("E013", message, hint)]
+    return []
+
+
+HOST_RE = re.compile(
+    r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.?)+(?::[0-9]{1,5})?$"  # name[:port]
+    r"|^\[[0-9A-Fa-f:.]+\](?::[0-9]{1,5})?$"  # [IPv6][:port]
+)
+
+
+def _is_http_url(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def _is_dashboard_template(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        names = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
+    except ValueError:
+        return False
+    return "key" in names and names <= {"key", "code"}
 
 
 def _is_str_list(value: object) -> bool:
@@ -90,12 +121,12 @@ _RULES: list[tuple[str, Callable[[object], bool], str]] = [
     ("API_KEY", lambda v: v is None or isinstance(v, str), "a string or None"),
     (
         "API_URL",
-        lambda v: v is None or (isinstance(v, str) and v.startswith(("http://", "https://"))),
+        lambda v: v is None or _is_http_url(v),
         "an http(s) URL such as 'https://cronitor.io/api'",
     ),
     (
         "HOSTNAME",
-        lambda v: v is None or (isinstance(v, str) and "/" not in v and "*" not in v and v != ""),
+        lambda v: v is None or (isinstance(v, str) and HOST_RE.match(v) is not None),
         "a host name such as 'www.example.com' (no scheme, no path, no wildcard)",
     ),
     ("HTTPS", lambda v: isinstance(v, bool), "True or False"),
@@ -114,7 +145,11 @@ _RULES: list[tuple[str, Callable[[object], bool], str]] = [
     ("RUN_ALLOWED_HOSTS", _is_str_list, "a list of host names"),
     ("DEFAULT_INTERVAL_SECONDS", _is_int_in(30, 3600), "a whole number of seconds from 30 to 3600"),
     ("DEFAULT_TIMEOUT_SECONDS", _is_int_in(1, 15), "a whole number of seconds from 1 to 15"),
-    ("DASHBOARD_URL", lambda v: isinstance(v, str) and "{key}" in v, "a URL template containing {key}"),
+    (
+        "DASHBOARD_URL",
+        _is_dashboard_template,
+        "a URL template containing {key} (the only other placeholder is {code})",
+    ),
     ("API_VERSION", lambda v: v is None or isinstance(v, str), "a date string such as '2020-10-01'"),
 ]
 

@@ -26,6 +26,7 @@ REGIONS = (
 )
 INTERVAL_RANGE = (30, 3600)
 TIMEOUT_RANGE = (1, 15)
+TOKEN_RE = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")  # an HTTP token (RFC 9110)
 KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$")
 MAX_NAME = 200
 MAX_REQUEST_MAP = 5120
@@ -61,6 +62,8 @@ def check_str_map(name: str, value: object) -> dict[str, str]:
     for key, item in value.items():
         if not isinstance(key, str) or not key.strip():
             raise HealthcheckError(name, f"names must be non-empty strings, got {key!r}")
+        if not TOKEN_RE.match(key):
+            raise HealthcheckError(name, f"{key!r} is not a valid name: no spaces, colons or separators")
         if not isinstance(item, str):
             raise HealthcheckError(name, f"the value of {key!r} must be a string, got {item!r}")
         if "\n" in key or "\n" in item or "\r" in key or "\r" in item:

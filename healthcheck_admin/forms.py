@@ -48,21 +48,31 @@ class HealthcheckDefinitionForm(forms.ModelForm):  # type: ignore[type-arg]
     url = forms.CharField(label=_("URL"), max_length=2000, help_text=_("An absolute http(s) URL."))
     headers = JSONObjectField(
         required=False,
+        initial=dict,
         help_text=_('A JSON object, e.g. {"Accept": "application/json"}. Write secrets as "env:VAR_NAME".'),
     )
-    cookies = CookiesField(required=False, help_text=_('A JSON object, e.g. {"session": "env:SESSION"}.'))
+    cookies = CookiesField(
+        required=False, initial=dict, help_text=_('A JSON object, e.g. {"session": "env:SESSION"}.')
+    )
     assertions = forms.JSONField(
         required=False,
+        initial=list,
         help_text=_(
             'A JSON list of Cronitor assertions, e.g. ["response.code = 200", "response.time < 2s"].'
         ),
     )
-    tags = forms.JSONField(required=False, help_text=_('A JSON list, e.g. ["api", "critical"].'))
-    notify = forms.JSONField(required=False, help_text=_('Notification lists, e.g. ["default"].'))
-    regions = forms.JSONField(
-        required=False, help_text=_('Cronitor regions, e.g. ["us-east-1"]; empty: default.')
+    tags = forms.JSONField(
+        required=False, initial=list, help_text=_('A JSON list, e.g. ["api", "critical"].')
     )
-    extra_tags = forms.JSONField(required=False, help_text=_("Tags added to those defined in code."))
+    notify = forms.JSONField(
+        required=False, initial=list, help_text=_('Notification lists, e.g. ["default"].')
+    )
+    regions = forms.JSONField(
+        required=False, initial=list, help_text=_('Cronitor regions, e.g. ["us-east-1"]; empty: default.')
+    )
+    extra_tags = forms.JSONField(
+        required=False, initial=list, help_text=_("Tags added to those defined in code.")
+    )
     override_notify = forms.JSONField(required=False, help_text=_("Empty: use the notify lists from code."))
 
     class Meta:
@@ -101,7 +111,12 @@ class HealthcheckDefinitionForm(forms.ModelForm):  # type: ignore[type-arg]
     def clean_url(self) -> str:
         url = self.cleaned_data.get("url", "")
         http_url(url)
-        if not urlsplit(url).hostname:
+        parts = urlsplit(url)
+        try:
+            parts.port  # noqa: B018 - raises ValueError for a port outside 0-65535
+        except ValueError:
+            raise ValidationError(_("Enter a port from 1 to 65535."), code="invalid") from None
+        if not parts.hostname:
             raise ValidationError(_("Enter an absolute http(s) URL with a host."), code="invalid")
         return str(url)
 

@@ -44,14 +44,16 @@ OVERRIDE_FIELDS: tuple[str, ...] = ("override_paused", "override_notify", "overr
 #: Fields whose change means the monitor must be pushed again.
 PUSHED_FIELDS: tuple[str, ...] = ("key", *CODE_FIELDS, *OVERRIDE_FIELDS, "removed_at")
 
-#: Bookkeeping written by the sync; saving only these never triggers a push.
+#: Bookkeeping written by the sync (always with ``QuerySet.update()``). A plain ``save()``
+#: of an existing row leaves these columns alone, so an admin form opened before a push
+#: cannot write stale sync state back over it.
 SYNC_FIELDS: tuple[str, ...] = (
     "monitor_code",
     "status",
     "last_pushed_at",
     "last_error",
     "pushed_fingerprint",
-    "modified",
+    "pushed_payload",
 )
 
 
@@ -162,6 +164,9 @@ class HealthcheckDefinition(TimeStampedModel):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         update_fields = kwargs.get("update_fields")
+        if update_fields is None and self.pk is not None and not self._state.adding:
+            owned = [f.name for f in self._meta.concrete_fields if not f.primary_key]
+            update_fields = kwargs["update_fields"] = [name for name in owned if name not in SYNC_FIELDS]
         changed = set(self.tracker.changed()) if self.pk is not None else set()
         if update_fields is not None:
             changed &= set(update_fields)

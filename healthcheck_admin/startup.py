@@ -88,11 +88,22 @@ def claim_push_due(using: str | None = None) -> bool:
 
 
 def on_request_started(sender: Any, **kwargs: Any) -> None:
-    """``request_started`` receiver: on the first request of the process, start the hook."""
-    if _started or under_tests():
+    """``request_started`` receiver: on the first request of the process, start the hook.
+
+    Only requests from a real server count: Django's test ``Client`` (the test suite,
+    ``healthchecks run --in-process``) sends the signal from its ``ClientHandler``.
+    """
+    if _started or under_tests() or _from_test_client(sender):
         return
     if _claim_process():
         _spawn(after=_request_done)
+
+
+def _from_test_client(sender: Any) -> bool:
+    client = sys.modules.get("django.test.client")  # not imported: no test Client in this process
+    if client is None or not isinstance(sender, type):
+        return False
+    return issubclass(sender, (client.ClientHandler, client.AsyncClientHandler))
 
 
 def on_request_finished(sender: Any, **kwargs: Any) -> None:

@@ -28,12 +28,12 @@ from healthcheck_admin import path
 DEMO_IMPORT = "from demo.urls import urlpatterns as demo_urlpatterns\n"
 ADMIN_IMPORT = "from django.contrib import admin\n"
 
-VIEW = '''
+VIEW = """
 
 def ok(request: HttpRequest, number: int) -> HttpResponse:
     return HttpResponse(f"deploy check {number} ok")
 
-'''
+"""
 
 DEFAULT_ASSERTION = "response.code = 200"
 

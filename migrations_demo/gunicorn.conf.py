@@ -20,6 +20,8 @@ graceful_timeout = 10
 accesslog = None
 errorlog = "-"
 loglevel = "info"
+#: gunicorn 23+ opens a control socket in ~/.gunicorn; the demo needs none (older versions ignore this).
+control_socket_disable = True
 
 
 def post_worker_init(worker: Any) -> None:

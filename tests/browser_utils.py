@@ -29,7 +29,8 @@ def launch(playwright: Playwright) -> Browser:
 
 
 def new_page(browser: Browser) -> Page:
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    # Wide enough for every changelist column (the monitor code is the last) beside the filters.
+    page = browser.new_context(viewport={"width": 1600, "height": 900}).new_page()
     page.set_default_timeout(TIMEOUT_MS)
     return page
 
@@ -82,8 +83,8 @@ def run_action(page: Page, action: str, keys: list[str]) -> None:
 
 def action_values(page: Page) -> list[str]:
     """The values offered in the changelist's action dropdown (empty when there is no dropdown)."""
-    options = page.locator("select[name=action] option")
-    return [value for value in (options.nth(i).get_attribute("value") for i in range(options.count())) if value]
+    values = page.locator("select[name=action] option").evaluate_all("options => options.map(o => o.value)")
+    return [str(value) for value in values if value]
 
 
 def messages(page: Page, level: str) -> list[str]:

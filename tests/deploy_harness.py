@@ -37,12 +37,16 @@ from healthcheck_admin.testing.emulator import CronitorEmulator, RecordedRequest
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "migrations_demo"
 PG = {"host": "127.0.0.1", "user": "postgres", "port": "5432"}
+CONNINFO = "host={host} port={port} user={user} dbname={dbname}"
 API_KEY = "deploy-harness-key"
 WORKERS = 8
 HOOK = "Healthcheck startup hook"
 #: Lines the background (post_save) pushes of healthcheck_admin.sync.tasks log when they end.
-PUSH_DONE = re.compile(r"^(Pushed \d+ monitor|Push of \d+ monitor\(s\) had failures|Background push of)", re.M)
-PROBLEMS = ("IntegrityError", "Traceback", "Error", "failed")
+PUSH_DONE = re.compile(
+    r"^(Pushed \d+ monitor|Push of \d+ monitor\(s\) had failures|Background push of)", re.M
+)
+#: Log lines that mean something went wrong: an exception, an error, a hook or push that failed.
+PROBLEMS = re.compile(r"IntegrityError|Traceback|Exception|\[ERROR\]|hook failed|\b[1-9]\d* failed")
 TABLE = "healthcheck_admin_healthcheckdefinition"
 
 INSPECT = """
@@ -105,7 +109,7 @@ class DeployResult:
 
     def problems(self) -> list[str]:
         """Log lines that name an IntegrityError, a traceback, an error or a failure."""
-        return [line for line in self.log.splitlines() if any(word in line for word in PROBLEMS)]
+        return [line for line in self.log.splitlines() if PROBLEMS.search(line)]
 
 
 class Gunicorn:
@@ -119,7 +123,12 @@ class Gunicorn:
         command = [sys.executable, "-m", "gunicorn", "-c", str(DEMO / "gunicorn.conf.py")]
         command += ["--workers", str(workers), "--bind", f"127.0.0.1:{self.port}"]
         self.process = subprocess.Popen(
-            command, cwd=DEMO, env=dict(env), stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True
+            command,
+            cwd=DEMO,
+            env=dict(env),
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
 
     @property
@@ -143,7 +152,7 @@ class Gunicorn:
             time.sleep(0.05)
 
     def get(self, path: str) -> int:
-        with urllib.request.urlopen(f"{self.url}{path}", timeout=10) as response:  # noqa: S310 - loopback
+        with urllib.request.urlopen(f"{self.url}{path}", timeout=10) as response:
             response.read()
             return int(response.status)
 
@@ -167,6 +176,8 @@ class Deployment:
         self.dbname = dbname
         self.emulator = emulator
         self.deploys = 0
+        #: Extra environment for every process, e.g. ``{"DEMO_BATCH_SIZE": "5"}``.
+        self.extra_env: dict[str, str] = {}
 
     def env(self, **extra: str) -> dict[str, str]:
         return {
@@ -180,13 +191,16 @@ class Deployment:
             "DEMO_DEBUG": "0",
             "CRONITOR_API_KEY": self.emulator.api_key,
             "CRONITOR_API_URL": self.emulator.url,
+            **self.extra_env,
             **extra,
         }
 
     def write_urls(self, source: str) -> None:
         (self.work / "deploy_urls.py").write_text(source)
 
-    def manage(self, *args: str, check: bool = True, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    def manage(
+        self, *args: str, check: bool = True, timeout: float = 120
+    ) -> subprocess.CompletedProcess[str]:
         done = subprocess.run(
             [sys.executable, "manage.py", *args],
             cwd=DEMO,
@@ -207,15 +221,15 @@ class Deployment:
         return username, "deploy-admin-pw"
 
     def sql(self, query: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-        with psycopg.connect(dbname=self.dbname, autocommit=True, **PG) as connection:
-            return list(connection.execute(query, params).fetchall())  # type: ignore[arg-type]
+        with psycopg.connect(CONNINFO.format(dbname=self.dbname, **PG), autocommit=True) as connection:
+            return list(connection.execute(query, params).fetchall())
 
     def duplicate_keys(self) -> list[str]:
-        rows = self.sql(f"SELECT key FROM {TABLE} GROUP BY key HAVING count(*) > 1")  # noqa: S608
+        rows = self.sql(f"SELECT key FROM {TABLE} GROUP BY key HAVING count(*) > 1")
         return [str(row[0]) for row in rows]
 
     def key_of(self, route: str) -> str:
-        rows = self.sql(f"SELECT key FROM {TABLE} WHERE route = %s AND source = 'code'", (route,))  # noqa: S608
+        rows = self.sql(f"SELECT key FROM {TABLE} WHERE route = %s AND source = 'code'", (route,))
         if len(rows) != 1:
             raise AssertionError(f"expected one code row for route {route!r}, found {len(rows)}")
         return str(rows[0][0])
@@ -223,7 +237,12 @@ class Deployment:
     def rows(self) -> dict[str, dict[str, Any]]:
         """Every row with its status and the resolved payload the sync would send now."""
         done = subprocess.run(
-            [sys.executable, "-c", INSPECT], cwd=DEMO, env=self.env(), capture_output=True, text=True, timeout=60
+            [sys.executable, "-c", INSPECT],
+            cwd=DEMO,
+            env=self.env(),
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
         if done.returncode != 0:
             raise AssertionError(f"inspecting the table failed:\n{done.stderr}")
@@ -265,8 +284,8 @@ def disagreements(rows: Mapping[str, Mapping[str, Any]], monitors: Mapping[str, 
     for key, row in sorted(rows.items()):
         remote = monitors.get(key)
         if row["removed"]:
-            if remote is not None and not remote.get("paused"):
-                problems.append(f"{key}: removed from code, but its monitor is not paused")
+            if row["status"] != "removed" or (remote is not None and not remote.get("paused")):
+                problems.append(f"{key}: removed from code, but status {row['status']!r} or not paused")
             continue
         if remote is None:
             problems.append(f"{key}: the emulator has no monitor")

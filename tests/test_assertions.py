@@ -25,6 +25,7 @@ from healthcheck_admin.assertions import (
     validate,
     validate_list,
 )
+from healthcheck_admin.assertions.values import printable
 
 DAY = 86400.0
 DOCUMENT = {
@@ -437,7 +438,8 @@ def test_parse_errors_quote_the_input_and_say_why(text, fragment):
     with pytest.raises(AssertionSyntaxError) as caught:
         parse(text)
     message = str(caught.value)
-    assert message.startswith(f'"{text}": ')
+    assert message.startswith(f'"{printable(text)}": ')  # control characters escaped, never raw
+    assert message.isprintable()
     assert fragment in message
     assert caught.value.reason in message
     assert caught.value.text == text

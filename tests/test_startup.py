@@ -5,8 +5,12 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import urllib.request
+from socketserver import ThreadingMixIn
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import pytest
+from django.core.handlers.wsgi import WSGIHandler
 from django.core.management.sql import emit_post_migrate_signal
 from django.core.signals import request_finished, request_started
 from django.test import Client
@@ -39,6 +43,33 @@ def _fresh_process():
 def outside_tests(monkeypatch):
     """Make the hook's guard see a server process, not a test run (pytest-django set one up)."""
     monkeypatch.delattr(_TestState, "saved_data")
+
+
+class ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
+class QuietHandler(WSGIRequestHandler):
+    def log_message(self, format, *args):
+        pass
+
+
+@pytest.fixture
+def server():
+    """Django's WSGI handler behind a real threaded HTTP server on loopback, as in production."""
+    httpd = make_server("127.0.0.1", 0, WSGIHandler(), ThreadingWSGIServer, QuietHandler)
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+    httpd.server_close()
+    thread.join(5)
+
+
+def get(base: str, path: str) -> int:
+    with urllib.request.urlopen(base + path, timeout=10) as response:
+        response.read()
+        return int(response.status)
 
 
 def new_deploy() -> None:
@@ -173,28 +204,38 @@ def test_never_under_tests(api, caplog):
     assert api.requests == []
 
 
+@pytest.mark.django_db
+def test_requests_of_the_test_client_never_start_it(api, outside_tests, caplog):
+    """E.g. ``healthchecks run --in-process`` serves the checks through Django's test Client."""
+    caplog.set_level(logging.INFO, logger="healthcheck_admin.startup")
+    new_deploy()
+    assert Client().get("/").status_code == 200
+    assert startup.wait_for_startup(timeout=10)
+    assert hook_runs(caplog) == 0
+    assert api.requests == []
+
+
 @pytest.mark.django_db(transaction=True)
-def test_runs_once_per_process_with_many_concurrent_first_requests(api, outside_tests, caplog):
+def test_runs_once_per_process_with_many_concurrent_first_requests(api, outside_tests, server, caplog):
     caplog.set_level(logging.INFO, logger="healthcheck_admin.startup")
     new_deploy()
     barrier = threading.Barrier(16)
+    statuses = []
 
     def first_request():
         barrier.wait()
-        request_started.send(sender=None, environ={})
-        request_finished.send(sender=None)
+        statuses.append(get(server, "/"))
 
     threads = [threading.Thread(target=first_request) for _ in range(16)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    assert statuses == [200] * 16
     assert startup.wait_for_startup(timeout=30)
-    for _ in range(5):
-        request_started.send(sender=None, environ={})
+    assert get(server, "/tos/") == 200
     assert startup.wait_for_startup(timeout=30)
     assert hook_runs(caplog) == 1
-    assert startup.last_outcome is not None
     assert pushed(startup.last_outcome).ok
     assert len(api.monitor_puts()) == 1
 
@@ -202,32 +243,30 @@ def test_runs_once_per_process_with_many_concurrent_first_requests(api, outside_
 @pytest.mark.django_db(transaction=True)
 def test_the_hook_waits_for_the_first_request_to_finish(api, outside_tests):
     new_deploy()
-    request_started.send(sender=None, environ={})
+    request_started.send(sender=WSGIHandler, environ={})
     time.sleep(0.5)  # the request is still being served
     assert startup.last_outcome is None
     assert api.requests == []
-    request_finished.send(sender=None)
+    request_finished.send(sender=WSGIHandler)
     assert startup.wait_for_startup(timeout=30)
     assert pushed(startup.last_outcome).ok
 
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("fault", ["slow", "down"])
-def test_a_slow_or_unreachable_api_never_delays_a_request(api, outside_tests, fault, caplog):
+def test_a_slow_or_unreachable_api_never_delays_a_request(api, outside_tests, server, fault, caplog):
     caplog.set_level(logging.INFO, logger="healthcheck_admin.startup")
     if fault == "slow":
         api.set_latency(3.0)
     else:
         api.set_down(True)
     new_deploy()
-    client = Client()
     started = time.monotonic()
-    response = client.get("/")
+    assert get(server, "/") == 200
     first = time.monotonic() - started
-    assert response.status_code == 200
     assert first < 1.0, f"the first request took {first:.2f} s"
     started = time.monotonic()
-    assert client.get("/tos/").status_code == 200
+    assert get(server, "/tos/") == 200
     assert time.monotonic() - started < 1.0
     assert startup.wait_for_startup(timeout=30)
     assert hook_runs(caplog) == 1
@@ -237,13 +276,13 @@ def test_a_slow_or_unreachable_api_never_delays_a_request(api, outside_tests, fa
 
 
 @pytest.mark.django_db(transaction=True)
-def test_run_startup_hook_returns_at_once_and_counts_as_the_start(api, outside_tests, caplog):
+def test_run_startup_hook_returns_at_once_and_counts_as_the_start(api, outside_tests, server, caplog):
     caplog.set_level(logging.INFO, logger="healthcheck_admin.startup")
     api.set_latency(3.0)
     new_deploy()
     started = time.monotonic()
     assert run_startup_hook() is None  # gunicorn's post_worker_init
     assert time.monotonic() - started < 0.5
-    assert Client().get("/").status_code == 200
+    assert get(server, "/") == 200
     assert startup.wait_for_startup(timeout=30)
     assert hook_runs(caplog) == 1

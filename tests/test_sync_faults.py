@@ -170,6 +170,19 @@ def test_an_opaque_400_is_bisected_so_the_good_monitors_go_through(api):
     assert len(api.monitor_puts()) == 3  # the whole batch, then each half
 
 
+def test_a_bad_reply_to_one_half_fails_only_that_half(api):
+    for key in ("a", "b", "c", "d"):
+        make_row(key)
+    api.fail_next(400, body="<html>Bad Request</html>")
+    api.malformed_next()  # the reply to the first half
+
+    report = push()
+
+    assert sorted(report.failed) == ["a", "b"]
+    assert "not valid JSON" in report.failed["a"]
+    assert sorted(report.synced) == ["c", "d"]
+
+
 def test_an_opaque_400_on_one_monitor_fails_it_with_the_body_text(api):
     row = make_row("one")
     api.fail_next(400, body="<html>Bad Request</html>")

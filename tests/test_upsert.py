@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
 from django.test import override_settings
-from django.test.utils import CaptureQueriesContext
 from django.urls import clear_url_caches
 
 from healthcheck_admin.models import HealthcheckDefinition, RegistryState
 from healthcheck_admin.registry import Collected, Spec, fingerprint
 from healthcheck_admin.upsert import STATE_NAME, sync_code_checks, upsert
+from tests.utils import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -153,14 +152,14 @@ def test_a_code_key_taken_by_an_admin_row_is_reported_not_overwritten():
 
 @pytest.mark.parametrize("count", [10, 400])
 def test_query_count_does_not_grow_with_the_number_of_checks(count):
-    with CaptureQueriesContext(connection) as small:
+    with count_queries() as small:
         upsert(generated(3))
     HealthcheckDefinition.objects.all().delete()
-    with CaptureQueriesContext(connection) as large:
+    with count_queries() as large:
         upsert(generated(count))
     assert HealthcheckDefinition.objects.count() == count
     assert len(large) == len(small)
-    with CaptureQueriesContext(connection) as update:
+    with count_queries() as update:
         result = upsert(generated(count, note="changed"))
     assert len(result.updated) == count
     assert len(update) == len(small)
@@ -182,7 +181,7 @@ def test_startup_mode_does_the_work_once_per_declared_set():
     first = sync_code_checks(force=False)
     assert not first.skipped
     assert RegistryState.objects.get(name=STATE_NAME).value == first.collected.fingerprint
-    with CaptureQueriesContext(connection) as queries:
+    with count_queries() as queries:
         second = sync_code_checks(force=False)
     assert second.skipped
     assert len(queries) == 1

@@ -44,7 +44,7 @@ class AssertionSyntaxError(ValueError):
     def __init__(self, reason: str, text: str | None = None) -> None:
         self.reason = reason
         self.text = text
-        super().__init__(reason if text is None else f'"{clip(text)}": {reason}')
+        super().__init__(reason if text is None else f'"{clip(printable(text))}": {reason}')
 
 
 class Invalid(Exception):
@@ -53,6 +53,15 @@ class Invalid(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters escaped, so a message never carries a raw one."""
+    if not any(char != "\t" and unicodedata.category(char) in _BAD_CATEGORIES for char in text):
+        return text
+    return "".join(
+        repr(char)[1:-1] if unicodedata.category(char) in _BAD_CATEGORIES else char for char in text
+    )
 
 
 def clip(text: str, limit: int = MAX_QUOTED) -> str:

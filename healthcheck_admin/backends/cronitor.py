@@ -174,8 +174,11 @@ class CronitorBackend(BaseBackend):
                 data = parse_json(label, response)
             except CronitorError as exc:
                 result.error = exc.message
+                if exc.status is not None and 200 <= exc.status < 300:  # a bad reply to this request only
+                    result.fail(monitor_keys(part), exc.message)
+                    continue
                 result.fail([key for rest in (part, *pending) for key in monitor_keys(rest)], exc.message)
-                return exc.message if exc.status != 200 else None
+                return exc.message
             self._record(data, part, result)
         return None
 

@@ -7,75 +7,178 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='HealthcheckDefinition',
+            name="HealthcheckDefinition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', model_utils.fields.AutoCreatedField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('modified', model_utils.fields.AutoLastModifiedField(default=django.utils.timezone.now, editable=False, verbose_name='modified')),
-                ('key', models.CharField(default=healthcheck_admin.models.generate_admin_key, help_text="Cronitor's identity for this monitor. Keep it stable: a new key is a new monitor.", max_length=100, unique=True, verbose_name='monitor key')),
-                ('source', models.CharField(choices=[('code', 'code'), ('admin', 'admin')], db_index=True, default='admin', max_length=5, verbose_name='source')),
-                ('name', models.CharField(blank=True, max_length=200, verbose_name='name')),
-                ('route', models.CharField(blank=True, help_text='The URL name a code-defined check reverses.', max_length=255, verbose_name='route')),
-                ('url', models.CharField(help_text='Absolute http(s) URL; code rows without HOSTNAME keep the path.', max_length=2000, verbose_name='URL')),
-                ('method', models.CharField(choices=[('GET', 'GET'), ('HEAD', 'HEAD'), ('POST', 'POST'), ('PUT', 'PUT'), ('PATCH', 'PATCH')], default='GET', max_length=5, verbose_name='method')),
-                ('headers', models.JSONField(blank=True, default=dict, verbose_name='headers')),
-                ('cookies', models.JSONField(blank=True, default=dict, verbose_name='cookies')),
-                ('body', models.TextField(blank=True, verbose_name='body')),
-                ('timeout_seconds', models.PositiveSmallIntegerField(default=10, verbose_name='timeout (s)')),
-                ('regions', models.JSONField(blank=True, default=list, verbose_name='regions')),
-                ('follow_redirects', models.BooleanField(default=True, verbose_name='follow redirects')),
-                ('verify_ssl', models.BooleanField(default=True, verbose_name='verify SSL')),
-                ('assertions', models.JSONField(blank=True, default=list, verbose_name='assertions')),
-                ('interval_seconds', models.PositiveIntegerField(default=60, verbose_name='interval (s)')),
-                ('tags', models.JSONField(blank=True, default=list, verbose_name='tags')),
-                ('notify', models.JSONField(blank=True, default=list, verbose_name='notify')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('paused', models.BooleanField(default=False, verbose_name='paused')),
-                ('override_paused', models.BooleanField(blank=True, null=True, verbose_name='paused (override)')),
-                ('override_notify', models.JSONField(blank=True, null=True, verbose_name='notify (override)')),
-                ('override_note', models.TextField(blank=True, null=True, verbose_name='note (override)')),
-                ('extra_tags', models.JSONField(blank=True, default=list, verbose_name='extra tags')),
-                ('spec_fingerprint', models.CharField(blank=True, editable=False, max_length=64)),
-                ('removed_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='removed at')),
-                ('status', model_utils.fields.StatusField(choices=[('pending', 'pending'), ('synced', 'synced'), ('failed', 'failed'), ('removed', 'removed')], db_index=True, default='pending', max_length=100, no_check_for_status=True, verbose_name='sync status')),
-                ('monitor_code', models.CharField(blank=True, editable=False, max_length=64, verbose_name='monitor code')),
-                ('last_pushed_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='last pushed')),
-                ('last_error', models.TextField(blank=True, editable=False, verbose_name='last error')),
-                ('pushed_fingerprint', models.CharField(blank=True, editable=False, max_length=64)),
-                ('pushed_payload', models.JSONField(blank=True, editable=False, null=True)),
-                ('revision', models.CharField(default=healthcheck_admin.models.new_revision, editable=False, max_length=32)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created",
+                    model_utils.fields.AutoCreatedField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                (
+                    "modified",
+                    model_utils.fields.AutoLastModifiedField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="modified"
+                    ),
+                ),
+                (
+                    "key",
+                    models.CharField(
+                        default=healthcheck_admin.models.generate_admin_key,
+                        help_text="Cronitor's identity for this monitor. Keep it stable: a new key is a new monitor.",
+                        max_length=100,
+                        unique=True,
+                        verbose_name="monitor key",
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("code", "code"), ("admin", "admin")],
+                        db_index=True,
+                        default="admin",
+                        max_length=5,
+                        verbose_name="source",
+                    ),
+                ),
+                ("name", models.CharField(blank=True, max_length=200, verbose_name="name")),
+                (
+                    "route",
+                    models.CharField(
+                        blank=True,
+                        help_text="The URL name a code-defined check reverses.",
+                        max_length=255,
+                        verbose_name="route",
+                    ),
+                ),
+                (
+                    "url",
+                    models.CharField(
+                        help_text="Absolute http(s) URL; code rows without HOSTNAME keep the path.",
+                        max_length=2000,
+                        verbose_name="URL",
+                    ),
+                ),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("GET", "GET"),
+                            ("HEAD", "HEAD"),
+                            ("POST", "POST"),
+                            ("PUT", "PUT"),
+                            ("PATCH", "PATCH"),
+                        ],
+                        default="GET",
+                        max_length=5,
+                        verbose_name="method",
+                    ),
+                ),
+                ("headers", models.JSONField(blank=True, default=dict, verbose_name="headers")),
+                ("cookies", models.JSONField(blank=True, default=dict, verbose_name="cookies")),
+                ("body", models.TextField(blank=True, verbose_name="body")),
+                ("timeout_seconds", models.PositiveSmallIntegerField(default=10, verbose_name="timeout (s)")),
+                ("regions", models.JSONField(blank=True, default=list, verbose_name="regions")),
+                ("follow_redirects", models.BooleanField(default=True, verbose_name="follow redirects")),
+                ("verify_ssl", models.BooleanField(default=True, verbose_name="verify SSL")),
+                ("assertions", models.JSONField(blank=True, default=list, verbose_name="assertions")),
+                ("interval_seconds", models.PositiveIntegerField(default=60, verbose_name="interval (s)")),
+                ("tags", models.JSONField(blank=True, default=list, verbose_name="tags")),
+                ("notify", models.JSONField(blank=True, default=list, verbose_name="notify")),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                ("paused", models.BooleanField(default=False, verbose_name="paused")),
+                (
+                    "override_paused",
+                    models.BooleanField(blank=True, null=True, verbose_name="paused (override)"),
+                ),
+                (
+                    "override_notify",
+                    models.JSONField(blank=True, null=True, verbose_name="notify (override)"),
+                ),
+                ("override_note", models.TextField(blank=True, null=True, verbose_name="note (override)")),
+                ("extra_tags", models.JSONField(blank=True, default=list, verbose_name="extra tags")),
+                ("spec_fingerprint", models.CharField(blank=True, editable=False, max_length=64)),
+                (
+                    "removed_at",
+                    models.DateTimeField(blank=True, editable=False, null=True, verbose_name="removed at"),
+                ),
+                (
+                    "status",
+                    model_utils.fields.StatusField(
+                        choices=[
+                            ("pending", "pending"),
+                            ("synced", "synced"),
+                            ("failed", "failed"),
+                            ("removed", "removed"),
+                        ],
+                        db_index=True,
+                        default="pending",
+                        max_length=100,
+                        no_check_for_status=True,
+                        verbose_name="sync status",
+                    ),
+                ),
+                (
+                    "monitor_code",
+                    models.CharField(blank=True, editable=False, max_length=64, verbose_name="monitor code"),
+                ),
+                (
+                    "last_pushed_at",
+                    models.DateTimeField(blank=True, editable=False, null=True, verbose_name="last pushed"),
+                ),
+                ("last_error", models.TextField(blank=True, editable=False, verbose_name="last error")),
+                ("pushed_fingerprint", models.CharField(blank=True, editable=False, max_length=64)),
+                ("pushed_payload", models.JSONField(blank=True, editable=False, null=True)),
+                (
+                    "revision",
+                    models.CharField(
+                        default=healthcheck_admin.models.new_revision, editable=False, max_length=32
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'healthcheck',
-                'verbose_name_plural': 'healthchecks',
-                'ordering': ('key',),
-                'permissions': (('push_healthcheckdefinition', 'Can push healthchecks to Cronitor'), ('run_healthcheckdefinition', 'Can run healthchecks now')),
+                "verbose_name": "healthcheck",
+                "verbose_name_plural": "healthchecks",
+                "ordering": ("key",),
+                "permissions": (
+                    ("push_healthcheckdefinition", "Can push healthchecks to Cronitor"),
+                    ("run_healthcheckdefinition", "Can run healthchecks now"),
+                ),
             },
         ),
         migrations.CreateModel(
-            name='RegistryState',
+            name="RegistryState",
             fields=[
-                ('name', models.CharField(max_length=150, primary_key=True, serialize=False)),
-                ('value', models.CharField(blank=True, max_length=128)),
-                ('updated', models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(max_length=150, primary_key=True, serialize=False)),
+                ("value", models.CharField(blank=True, max_length=128)),
+                ("updated", models.DateTimeField(auto_now=True)),
             ],
         ),
         migrations.CreateModel(
-            name='Tombstone',
+            name="Tombstone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=100, unique=True)),
-                ('monitor_code', models.CharField(blank=True, max_length=64)),
-                ('created', models.DateTimeField(auto_now_add=True)),
-                ('last_error', models.TextField(blank=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=100, unique=True)),
+                ("monitor_code", models.CharField(blank=True, max_length=64)),
+                ("created", models.DateTimeField(auto_now_add=True)),
+                ("last_error", models.TextField(blank=True)),
             ],
         ),
     ]

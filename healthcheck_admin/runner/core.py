@@ -8,7 +8,7 @@ import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING
@@ -59,9 +59,8 @@ def scrub(text: str, secrets: list[str]) -> str:
 
 
 def excerpt_of(body: str, secrets: list[str]) -> str:
-    """The first :data:`EXCERPT_CHARS` characters, scrubbed before the cut so no secret is half-shown."""
-    window = EXCERPT_CHARS + max((len(secret) for secret in secrets), default=0)
-    return scrub(body[:window], secrets)[:EXCERPT_CHARS]
+    """The first :data:`EXCERPT_CHARS` characters of the scrubbed body: no secret is half-shown."""
+    return scrub(body, secrets)[:EXCERPT_CHARS]
 
 
 def judge(assertions: list[str], facts: ResponseFacts, secrets: list[str]) -> list[Outcome]:
@@ -131,19 +130,18 @@ def _send_and_judge(
     request: Request,
 ) -> RunResult:
     timeout = float(config.timeout or row.timeout_seconds)
-    if config.in_process:
-        client = session if isinstance(session, Client) else new_client()
-        send: Callable[[Request], Reply] = partial(send_in_process, client)
-        guard: Callable[[str], None] = in_process_guard
-        scope: AbstractContextManager[object] = own_cookies(client)
-    else:
-        _check_target(request.url, config)
-        http = session if isinstance(session, requests.Session) else new_session()
-        http.cookies.clear()
-        send = partial(send_http, http, timeout=timeout, verify=bool(row.verify_ssl))
-        guard = partial(_http_guard, config)
-        scope = nullcontext()
-    with scope:
+    with ExitStack() as stack:
+        if config.in_process:
+            client = session if isinstance(session, Client) else new_client()
+            stack.enter_context(own_cookies(client))
+            send: Callable[[Request], Reply] = partial(send_in_process, client)
+            guard: Callable[[str], None] = in_process_guard
+        else:
+            _check_target(request.url, config)
+            http = session if isinstance(session, requests.Session) else stack.enter_context(new_session())
+            http.cookies.clear()
+            send = partial(send_http, http, timeout=timeout, verify=bool(row.verify_ssl))
+            guard = partial(_http_guard, config)
         started = time.perf_counter()
         reply = exchange(send, guard, request, bool(row.follow_redirects))
         elapsed = time.perf_counter() - started

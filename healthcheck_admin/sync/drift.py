@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from healthcheck_admin.backends import get_backend
+from healthcheck_admin.backends.base import CronitorError
 from healthcheck_admin.conf import app_settings
 from healthcheck_admin.models import HealthcheckDefinition
-from healthcheck_admin.sync.payload import PayloadError, flatten, monitor_for, resolve
+from healthcheck_admin.sync.payload import PayloadError, flatten, known_secrets, monitor_for, resolve, scrub
 
 #: Fields that identify a monitor rather than describe it.
 IGNORED = frozenset({"type", "key"})
@@ -110,10 +111,15 @@ def _expected(row: HealthcheckDefinition) -> dict[str, Any] | None:
 def drift() -> DriftReport:
     """Read every remote monitor tagged with our ownership tag and compare it with the table."""
     tag = app_settings.OWNERSHIP_TAG
-    with get_backend() as backend:
-        remote = {str(m.get("key")): m for m in backend.list_monitors(tag=tag)}
-    report = DriftReport(checked=len(remote))
     rows = {row.key: row for row in HealthcheckDefinition.objects.all()}
+    with get_backend() as backend:
+        try:
+            remote = {str(m.get("key")): m for m in backend.list_monitors(tag=tag)}
+        except CronitorError as exc:  # a server may echo anything: never let it carry a secret on
+            raise CronitorError(
+                scrub(exc.message, known_secrets(rows.values())), permanent=exc.permanent, status=exc.status
+            ) from None
+    report = DriftReport(checked=len(remote))
     for key, monitor in sorted(remote.items()):
         if key not in rows:
             target = report.paused_orphans if monitor.get("paused") else report.missing_locally

@@ -26,6 +26,8 @@ from healthcheck_admin.sync.payload import (
     mask_monitor,
     monitor_for,
     resolve,
+    scrub,
+    secret_values,
 )
 from healthcheck_admin.sync.removal import is_due, record_deletion, remove_rows, remove_tombstones
 from healthcheck_admin.sync.report import PushReport
@@ -175,13 +177,20 @@ def _push_rows(
             result = backend.put_monitors([item.resolved for item in chunk], rollback=options.validate)
             report.sent += len(chunk)
             abort = result.error if result.abort else None
-        conflicts += _record(chunk, result, options, report)
+        secrets = {value for item in chunk for value in secret_values(item.monitor, item.resolved)}
+        api_key = str(getattr(backend, "api_key", "") or "")
+        conflicts += _record(
+            chunk, result, options, report, secrets | ({api_key} if len(api_key) >= 4 else set())
+        )
         if options.progress is not None:
             options.progress(start + len(chunk), len(items))
     return conflicts
 
 
-def _record(chunk: list[_Item], result: BatchResult, options: _Options, report: PushReport) -> list[int]:
+def _record(
+    chunk: list[_Item], result: BatchResult, options: _Options, report: PushReport, secrets: set[str]
+) -> list[int]:
+    """Write each row's outcome; server text is scrubbed of every secret this chunk sent."""
     conflicts: list[int] = []
     now = timezone.now()
     for item in chunk:
@@ -189,6 +198,7 @@ def _record(chunk: list[_Item], result: BatchResult, options: _Options, report: 
         code = result.codes.get(key)
         if code is None:
             error = result.errors.get(key) or result.error or "Cronitor did not confirm this monitor"
+            error = scrub(error, secrets)
             if not _fail(item.row, error, options, report):
                 conflicts.append(item.row.pk)
             continue

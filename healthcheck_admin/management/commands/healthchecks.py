@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 from importlib import import_module
 from types import ModuleType
 from typing import Any
@@ -23,6 +24,15 @@ class Command(BaseCommand):
         for name in SUBCOMMANDS:
             module = _module(name)
             sub = subparsers.add_parser(name, help=module.HELP, description=module.HELP)
+            # ``healthchecks run -v 2`` reads naturally: accept -v after the subcommand too.
+            sub.add_argument(
+                "-v",
+                "--verbosity",
+                type=int,
+                choices=[0, 1, 2, 3],
+                default=argparse.SUPPRESS,
+                help="Verbosity.",
+            )
             module.add_arguments(sub)
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -1,0 +1,380 @@
+"""Fault matrix: every Cronitor fault crossed with every push trigger, over real HTTP to the emulator.
+
+Each case starts from a table in line with Cronitor (code rows plus three admin rows, all
+synced), edits two admin rows, injects one fault, fires one trigger, then asserts:
+
+- no edit is lost: the rows still hold the edited values;
+- the pushed rows show a clear status: ``failed`` with a readable ``last_error`` naming the
+  problem, or ``synced`` where the fault is transient and retried away (5xx, 429, timeouts
+  and dropped connections are retried up to ``MAX_RETRIES``; the persistent variants outlast
+  the retries). Untouched rows stay synced;
+- the app keeps serving: the index and the admin changelist answer 200;
+- after the faults are cleared, the next push through the same trigger (the ``push`` command
+  for ``post_save``) heals everything: every row synced, the emulator holds every monitor with
+  the edited values and the codes agree.
+
+Retries are fast here: ``BACKOFF_SECONDS`` 0.01 and ``MAX_RETRIES`` 2; ``TIMEOUT`` is 0.3 s for the
+read-timeout faults (the emulator answers after 0.6 s) and 2 s elsewhere.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+
+from healthcheck_admin import startup
+from healthcheck_admin.models import HealthcheckDefinition
+from healthcheck_admin.sync import tasks
+from healthcheck_admin.sync.service import push
+from healthcheck_admin.testing.emulator import CronitorEmulator
+from healthcheck_admin.upsert import sync_code_checks
+
+STATUS = HealthcheckDefinition.STATUS
+MAX_RETRIES = 2
+ATTEMPTS = MAX_RETRIES + 1
+TIMEOUT = 2.0  # generous: a loaded CI machine must not time out where no fault is injected
+SHORT_TIMEOUT = 0.3  # for the read-timeout faults only
+SLOW = 0.6  # longer than SHORT_TIMEOUT: the client gives up
+EDITED = ("fm-alpha", "fm-beta")
+UNTOUCHED = "fm-gamma"
+REJECTED = "fm-beta"
+WRONG_KEY = "wrong-api-key-for-the-matrix"
+CHANGELIST = "admin:healthcheck_admin_healthcheckdefinition_changelist"
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One fault. ``inject(emulator, pushes)`` queues it for ``pushes`` separate push runs.
+
+    ``fails`` lists the edited keys that end ``failed`` (empty: the fault is retried away and
+    every row ends ``synced``); ``error`` is a phrase their ``last_error`` must contain.
+    """
+
+    id: str
+    inject: Callable[[CronitorEmulator, int], None]
+    fails: tuple[str, ...]
+    error: str = ""
+    gave_up: bool = False  # the error says the retries were spent
+    timeout: float = TIMEOUT  # HEALTHCHECKS['TIMEOUT'] while the fault is injected
+
+
+def _persistent_status(status: int) -> Callable[[CronitorEmulator, int], None]:
+    return lambda emulator, pushes: emulator.fail_next(status, times=ATTEMPTS * pushes, method="PUT")
+
+
+def _transient_status(status: int) -> Callable[[CronitorEmulator, int], None]:
+    return lambda emulator, pushes: emulator.fail_next(status, method="PUT")
+
+
+def _stop(emulator: CronitorEmulator, pushes: int) -> None:
+    emulator.stop()  # the port now refuses connections
+
+
+def _reject(emulator: CronitorEmulator, pushes: int) -> None:
+    emulator.reject_monitor(REJECTED, "refused by the fault matrix")
+
+
+def _bad_key(emulator: CronitorEmulator, pushes: int) -> None:
+    pass  # the trigger runs with HEALTHCHECKS['API_KEY'] = WRONG_KEY (see the test)
+
+
+FAULTS = [
+    # Retried faults, persistent: they outlast MAX_RETRIES, so the rows fail.
+    Fault("500", _persistent_status(500), EDITED, "Cronitor answered 500", gave_up=True),
+    Fault("502", _persistent_status(502), EDITED, "Cronitor answered 502", gave_up=True),
+    Fault("503", _persistent_status(503), EDITED, "Cronitor answered 503", gave_up=True),
+    Fault(
+        "429-retry-after",
+        lambda e, pushes: e.rate_limit_next(retry_after=1, times=ATTEMPTS * pushes),
+        EDITED,
+        "rate limited by Cronitor (429)",
+        gave_up=True,
+    ),
+    Fault(
+        "read-timeout",
+        lambda e, pushes: e.delay_next(SLOW, times=ATTEMPTS * pushes),
+        EDITED,
+        f"no answer within {SHORT_TIMEOUT:g} s",
+        gave_up=True,
+        timeout=SHORT_TIMEOUT,
+    ),
+    Fault("connection-refused", _stop, EDITED, "the connection was refused", gave_up=True),
+    Fault(
+        "dropped-connection",
+        lambda e, pushes: e.drop_next(times=ATTEMPTS * pushes),
+        EDITED,
+        "the connection was dropped",
+        gave_up=True,
+    ),
+    # Never retried: the reply came, and it says no.
+    Fault(
+        "malformed-json",
+        lambda e, pushes: e.malformed_next(times=pushes),
+        EDITED,
+        "a body that is not valid JSON",
+    ),
+    Fault(
+        "400-one-monitor",
+        _reject,
+        (REJECTED,),
+        "Cronitor rejected the monitor: key: refused by the fault matrix",
+    ),
+    Fault("403-bad-key", _bad_key, EDITED, "Cronitor refused the API key (403"),
+    # Retried faults, transient: one occurrence, retried away; every row ends synced.
+    Fault("500-transient", _transient_status(500), ()),
+    Fault("502-transient", _transient_status(502), ()),
+    Fault("503-transient", _transient_status(503), ()),
+    Fault("429-retry-after-transient", lambda e, pushes: e.rate_limit_next(retry_after=1), ()),
+    Fault("read-timeout-transient", lambda e, pushes: e.delay_next(SLOW), (), timeout=SHORT_TIMEOUT),
+    Fault("dropped-connection-transient", lambda e, pushes: e.drop_next(), ()),
+]
+
+
+# -- triggers ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    """What the trigger itself reported: failed keys it named, and text it showed."""
+
+    named: set[str]
+    text: str
+
+
+def edit(key: str) -> None:
+    """An admin-like edit: read, change pushed fields, save in a committed transaction."""
+    with transaction.atomic():
+        row = HealthcheckDefinition.objects.get(key=key)
+        row.name = edited_name(key)
+        row.note = "edited under fault"
+        row.save()
+
+
+def edited_name(key: str) -> str:
+    return f"{key} (edited)"
+
+
+def on_save(ctx: Context) -> Outcome:
+    ctx.healthchecks(SYNC_ON_SAVE=True)
+    for key in EDITED:  # one save, one background push, waited for: deterministic
+        edit(key)
+        assert tasks.wait_for_background_pushes(timeout=30), "the post_save push is still running"
+    ctx.healthchecks(SYNC_ON_SAVE=False)
+    return Outcome(named=set(), text="")
+
+
+def on_startup(ctx: Context) -> Outcome:
+    for key in EDITED:
+        edit(key)
+    startup.reset()
+    startup.mark_push_due()  # as post_migrate does after a deploy changed the table
+    outcome = startup.run_startup_hook(wait=True)
+    assert outcome is not None
+    assert outcome.error is None, outcome.error
+    assert outcome.upsert is not None
+    assert outcome.upsert.skipped
+    assert outcome.push is not None, "the startup hook pushed nothing"
+    return Outcome(named=set(outcome.push.failed), text=outcome.summary())
+
+
+def admin_action(ctx: Context) -> Outcome:
+    for key in EDITED:
+        edit(key)
+    pks = HealthcheckDefinition.objects.filter(key__in=EDITED).values_list("pk", flat=True)
+    response = ctx.client.post(
+        reverse(CHANGELIST),
+        {"action": "push_to_cronitor", "_selected_action": [str(pk) for pk in pks], "index": "0"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    messages = [str(message) for message in response.context["messages"]]
+    named = {key for key in EDITED for line in messages if line.startswith(f"{key} failed:")}
+    return Outcome(named=named, text="\n".join(messages))
+
+
+def push_command(ctx: Context) -> Outcome:
+    for key in EDITED:
+        edit(key)
+    out, err = io.StringIO(), io.StringIO()
+    returncode = 0
+    try:
+        call_command("healthchecks", "push", stdout=out, stderr=err)
+    except CommandError as exc:
+        returncode = exc.returncode
+    text = out.getvalue() + err.getvalue()
+    assert returncode in (0, 1), returncode
+    named = {key for key in EDITED if f"failed {key}:" in text}
+    return Outcome(named=named, text=text)
+
+
+def heal_with_push_command(ctx: Context) -> None:
+    call_command("healthchecks", "push", stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def heal_with_startup(ctx: Context) -> None:
+    startup.reset()  # the next process start: a failed push left the "push due" mark behind
+    outcome = startup.run_startup_hook(wait=True)
+    assert outcome is not None
+    assert outcome.error is None, outcome.error
+
+
+def heal_with_admin_action(ctx: Context) -> None:
+    admin_action(ctx)
+
+
+@dataclass(frozen=True)
+class Trigger:
+    id: str
+    fire: Callable[[Context], Outcome]
+    heal: Callable[[Context], None]
+    pushes: int  # separate push runs one firing makes
+    reports: bool  # whether the trigger itself names the failed keys
+
+
+TRIGGERS = [
+    Trigger("post_save", on_save, heal_with_push_command, pushes=len(EDITED), reports=False),
+    Trigger("startup_hook", on_startup, heal_with_startup, pushes=1, reports=True),
+    Trigger("admin_action", admin_action, heal_with_admin_action, pushes=1, reports=True),
+    Trigger("push_command", push_command, heal_with_push_command, pushes=1, reports=True),
+]
+
+
+@dataclass
+class Context:
+    client: Client
+    settings: Any
+    emulator: CronitorEmulator
+
+    def healthchecks(self, **values: Any) -> None:
+        self.settings.HEALTHCHECKS = {**self.settings.HEALTHCHECKS, **values}
+
+
+def _trigger_param(trigger: Trigger) -> Any:
+    # post_save pushes after a real commit, from a thread with its own connection.
+    mark = pytest.mark.django_db(transaction=trigger.id == "post_save")
+    return pytest.param(trigger, id=trigger.id, marks=mark)
+
+
+@pytest.fixture
+def matrix(client, settings, cronitor_settings) -> Iterator[Context]:
+    """A table in line with the emulator, fast retry settings, a superuser logged in."""
+    ctx = Context(client=client, settings=settings, emulator=cronitor_settings)
+    ctx.healthchecks(
+        MAX_RETRIES=MAX_RETRIES,
+        BACKOFF_SECONDS=0.01,
+        TIMEOUT=TIMEOUT,
+        SYNC_ON_SAVE=False,
+        SYNC_ON_STARTUP=True,
+    )
+    startup.reset()
+    sync_code_checks()
+    HealthcheckDefinition.objects.bulk_create(
+        HealthcheckDefinition(key=key, name=key, url=f"https://example.com/{key}/", tags=["matrix"])
+        for key in (*EDITED, UNTOUCHED)
+    )
+    assert push().ok, "the table could not be brought in line before the fault"
+    assert statuses() == dict.fromkeys(statuses(), STATUS.synced)
+    client.force_login(User.objects.create_superuser("root", "root@example.com", None))
+    yield ctx
+    assert tasks.wait_for_background_pushes(timeout=30)
+    startup.reset()
+
+
+def statuses() -> dict[str, str]:
+    return dict(HealthcheckDefinition.objects.values_list("key", "status"))
+
+
+def assert_readable(error: str, api_key: str) -> None:
+    assert error
+    assert "\n" not in error, error
+    assert len(error) < 500, error
+    assert "Traceback" not in error, error
+    assert api_key not in error, error
+
+
+def assert_faulted_state(ctx: Context, fault: Fault, outcome: Outcome, trigger: Trigger) -> None:
+    rows = {row.key: row for row in HealthcheckDefinition.objects.all()}
+    for key in EDITED:  # no edit is lost
+        assert (rows[key].name, rows[key].note) == (edited_name(key), "edited under fault")
+    for key in EDITED:
+        row = rows[key]
+        if key in fault.fails:
+            assert row.status == STATUS.failed, (key, row.status)
+            assert fault.error in row.last_error, row.last_error
+            assert_readable(row.last_error, ctx.emulator.api_key)
+            assert WRONG_KEY not in row.last_error
+            if fault.gave_up:
+                assert f"gave up after {ATTEMPTS} attempts" in row.last_error, row.last_error
+        else:
+            assert (row.status, row.last_error) == (STATUS.synced, ""), (key, row.last_error)
+    others = [row for key, row in rows.items() if key not in EDITED]
+    assert {row.status for row in others} == {STATUS.synced}  # untouched rows keep their state
+    if trigger.reports:
+        assert outcome.named == set(fault.fails), outcome.text
+        assert ctx.emulator.api_key not in outcome.text
+        assert WRONG_KEY not in outcome.text
+
+
+def assert_still_serving(ctx: Context, fault: Fault) -> None:
+    assert ctx.client.get("/").status_code == 200
+    response = ctx.client.get(reverse(CHANGELIST), {"status__exact": STATUS.failed})
+    assert response.status_code == 200
+    html = response.content.decode()
+    for key in EDITED:
+        assert (key in html) == (key in fault.fails), key
+
+
+def assert_healed(ctx: Context) -> None:
+    rows = list(HealthcheckDefinition.objects.all())
+    assert {row.key: row.status for row in rows} == {row.key: STATUS.synced for row in rows}
+    assert all(row.last_error == "" for row in rows)
+    codes = ctx.emulator.codes
+    assert {row.key: row.monitor_code for row in rows} == {row.key: codes.get(row.key) for row in rows}
+    with ctx.emulator.lock:
+        names = {key: ctx.emulator.monitors[key]["name"] for key in EDITED}
+    assert names == {key: edited_name(key) for key in EDITED}
+
+
+def assert_retry_after_honoured(emulator: CronitorEmulator, waits: int) -> None:
+    """At least ``waits`` retries came ``Retry-After: 1`` s after the 429 they answered."""
+    puts = emulator.monitor_puts()
+    gaps = [
+        later.received_at - earlier.received_at
+        for earlier, later in itertools.pairwise(puts)
+        if earlier.fault == "rate_limit"
+    ]
+    assert sum(gap >= 1.0 for gap in gaps) >= waits, gaps
+
+
+@pytest.mark.parametrize("trigger", [_trigger_param(t) for t in TRIGGERS])
+@pytest.mark.parametrize("fault", FAULTS, ids=[f.id for f in FAULTS])
+def test_fault_matrix(matrix: Context, fault: Fault, trigger: Trigger) -> None:
+    emulator = matrix.emulator
+    fault.inject(emulator, trigger.pushes)
+    matrix.healthchecks(TIMEOUT=fault.timeout)
+    if fault.id == "403-bad-key":
+        matrix.healthchecks(API_KEY=WRONG_KEY)
+
+    outcome = trigger.fire(matrix)
+
+    assert_faulted_state(matrix, fault, outcome, trigger)
+    assert_still_serving(matrix, fault)
+    if fault.id.startswith("429"):
+        assert_retry_after_honoured(emulator, MAX_RETRIES * trigger.pushes if fault.fails else 1)
+
+    emulator.clear_faults()
+    if not emulator.running:
+        emulator.start()
+    matrix.healthchecks(API_KEY=emulator.api_key, TIMEOUT=TIMEOUT)
+    trigger.heal(matrix)
+    assert_healed(matrix)
