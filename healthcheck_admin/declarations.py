@@ -58,7 +58,8 @@ def check_str_map(name: str, value: object) -> dict[str, str]:
     if value is None:
         return {}
     if not isinstance(value, Mapping):
-        raise _fail(name, value, "a dict of strings, e.g. {'Accept': 'application/json'}")
+        example = "{'session': 'env:SESSION_ID'}" if name == "cookies" else "{'Accept': 'application/json'}"
+        raise _fail(name, value, f"a dict of strings, e.g. {example}")
     for key, item in value.items():
         if not isinstance(key, str) or not key.strip():
             raise HealthcheckError(name, f"names must be non-empty strings, got {key!r}")

@@ -118,6 +118,14 @@ class HealthcheckDefinitionForm(forms.ModelForm):  # type: ignore[type-arg]
             raise ValidationError(_("Enter a port from 1 to 65535."), code="invalid") from None
         if not parts.hostname:
             raise ValidationError(_("Enter an absolute http(s) URL with a host."), code="invalid")
+        if parts.username is not None or parts.password is not None:
+            raise ValidationError(
+                _(
+                    "Do not put credentials in the URL; send them in a header, "
+                    'e.g. {"Authorization": "env:NAME"}.'
+                ),
+                code="invalid",
+            )
         return str(url)
 
     def clean_headers(self) -> dict[str, str]:

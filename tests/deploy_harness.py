@@ -32,10 +32,14 @@ from typing import Any
 
 import psycopg
 
+import healthcheck_admin
 from healthcheck_admin.testing.emulator import CronitorEmulator, RecordedRequest
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "migrations_demo"
+#: Where this process found healthcheck_admin (the repository, or site-packages under tox's
+#: installed wheel): the subprocesses import the same copy.
+PACKAGE_DIR = Path(healthcheck_admin.__file__).resolve().parent.parent
 PG = {"host": "127.0.0.1", "user": "postgres", "port": "5432"}
 CONNINFO = "host={host} port={port} user={user} dbname={dbname}"
 API_KEY = "deploy-harness-key"
@@ -182,7 +186,7 @@ class Deployment:
     def env(self, **extra: str) -> dict[str, str]:
         return {
             **os.environ,
-            "PYTHONPATH": os.pathsep.join([str(self.work), str(DEMO), str(ROOT)]),
+            "PYTHONPATH": os.pathsep.join([str(self.work), str(DEMO), str(PACKAGE_DIR)]),
             "PYTHONDONTWRITEBYTECODE": "1",  # a rewritten deploy_urls.py must never load a stale .pyc
             "DJANGO_SETTINGS_MODULE": "deploy_settings",
             "DEMO_URLCONF": "deploy_urls",

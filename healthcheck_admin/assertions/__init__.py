@@ -14,7 +14,9 @@ See ``docs/assertions.rst`` for the grammar and the evaluation rules.
 
 from __future__ import annotations
 
-from healthcheck_admin.assertions.builder import A, AssertionBuilder, Field
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from healthcheck_admin.assertions.convert import from_v3_rule, validate_list
 from healthcheck_admin.assertions.evaluate import (
     DEFAULT_ASSERTIONS,
@@ -33,6 +35,20 @@ from healthcheck_admin.assertions.grammar import (
     validate,
 )
 from healthcheck_admin.assertions.values import AssertionSyntaxError, parse_interval
+
+if TYPE_CHECKING:
+    from healthcheck_admin.assertions.builder import A, AssertionBuilder, Field
+
+# The builder loads on first use: validating declarations in urls.py (every process
+# start) does not need it.
+_LAZY = dict.fromkeys(("A", "AssertionBuilder", "Field"), "healthcheck_admin.assertions.builder")
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
 
 __all__ = [
     "DEFAULT_ASSERTIONS",

@@ -37,12 +37,12 @@ def validate_list(items: object) -> list[str]:
     if isinstance(items, (str, bytes, Assertion, Mapping)):
         shown = clip(repr(str(items) if isinstance(items, Assertion) else items))
         raise AssertionSyntaxError(
-            f"assertions must be a list, got a single {type(items).__name__}; wrap it in a list: [{shown}]"
+            f"assertions must be a list, got a single {_kind(items)}; wrap it in a list: [{shown}]"
         )
     if not isinstance(items, (list, tuple)):
         raise AssertionSyntaxError(
             f"assertions must be a list of strings such as ['response.code = 200'], "
-            f"got {type(items).__name__} {clip(repr(items))}"
+            f"got {_kind(items)} {clip(repr(items))}"
         )
     canonical = []
     for index, item in enumerate(items):
@@ -62,7 +62,7 @@ def _one(item: object) -> str:
         return from_v3_rule(item)
     raise AssertionSyntaxError(
         "expected a string such as 'response.code = 200', an Assertion or a v3 rule dict, "
-        f"got {type(item).__name__} {clip(repr(item))}"
+        f"got {_kind(item)} {clip(repr(item))}"
     )
 
 
@@ -74,7 +74,7 @@ def from_v3_rule(rule: Mapping[str, object]) -> str:
     Other keys (``hours_to_followup_alert``) have no equivalent and are ignored.
     """
     if not isinstance(rule, Mapping):
-        raise AssertionSyntaxError(f"a v3 rule must be a dict like {_V3_EXAMPLE}, got {type(rule).__name__}")
+        raise AssertionSyntaxError(f"a v3 rule must be a dict like {_V3_EXAMPLE}, got {_kind(rule)}")
     shown = f"v3 rule {clip(repr(dict(rule)))}"
     rule_type = rule.get("rule_type")
     subject = V3_SUBJECTS.get(rule_type) if isinstance(rule_type, str) else None
@@ -108,3 +108,11 @@ def _v3_value(subject: str, value: object) -> str | None:
             return value if number is None else seconds_text(float(number))
         return seconds_text(float(value))
     return str(value)
+
+
+def _kind(value: object) -> str:
+    """The built-in type a value is, e.g. ``str`` for Django's ``JSONString``."""
+    for base in type(value).__mro__:
+        if base.__module__ == "builtins" and base is not object:
+            return base.__name__
+    return type(value).__name__
