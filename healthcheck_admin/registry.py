@@ -27,14 +27,14 @@ from healthcheck_admin.routing import HEALTHCHECK_ATTR, PROBLEM_ATTR, registered
 class Declared:
     """A healthcheck found in the URLconf, with the qualified name of its route.
 
-    ``static_path`` is the pattern's own path when it has no parameters: what
-    ``reverse()`` would return, known without building Django's reverse index.
+    ``static_route`` is the pattern's full route when it has no parameters: its path
+    is then known without ``reverse()`` and Django's reverse index.
     """
 
     check: Healthcheck
     route: str
     origin: str
-    static_path: str | None = None
+    static_route: str | None = None
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,7 @@ def declared_checks(urlconf: str | None = None) -> tuple[list[Declared], list[Pr
         if isinstance(pattern, URLPattern) and isinstance(check, Healthcheck):
             route = ":".join((*namespaces, pattern.name)) if pattern.name else ""
             own = not check.route and not check.args and not check.kwargs and not check.current_app
-            path = _static_path(described) if static and own else None
+            path = described if static and own else None
             found.append(Declared(check, check.route or route, origin, path))
     for check in registered_extra():
         found.append(Declared(check, check.route or "", f"put() of route {check.route!r}"))
@@ -164,11 +164,15 @@ def collect(urlconf: str | None = None, *, specs: bool = True) -> Collected:
     reversed and keys derived, but no row values or fingerprints are built.
     """
     declared, problems = declared_checks(urlconf)
+    needs_path = specs or app_settings.KEY_STRATEGY == "legacy"
     result = Collected(problems=problems)
     seen: dict[str, str] = {}
     for item in declared:
         try:
-            path = item.static_path or _reverse(item.check, item.route, urlconf)
+            if item.static_route is not None:
+                path = _static_path(item.static_route) if needs_path else item.static_route
+            else:
+                path = _reverse(item.check, item.route, urlconf)
         except NoReverseMatch as exc:
             hint = f" ({exc})" if item.check.args or item.check.kwargs else ""
             result.problems.append(Problem("E002", f"cannot reverse {item.route!r}{hint}", item.origin))

@@ -27,16 +27,17 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connections, router
+from django.db import connections
 
 from healthcheck_admin.conf import app_settings
-from healthcheck_admin.models import RegistryState
 from healthcheck_admin.sync.report import PushReport
-from healthcheck_admin.upsert import UpsertResult, sync_code_checks
+from healthcheck_admin.upsert import UpsertResult, mark_due, sync_code_checks, take_due
 
 logger = logging.getLogger(__name__)
 
 PUSH_DUE = "push-due"
+#: After a failed push, processes starting this many seconds later or more retry it.
+RETRY_FAILED_PUSH_AFTER = 120.0
 
 _lock = threading.Lock()
 _started = False
@@ -74,17 +75,14 @@ def under_tests() -> bool:
     return utils is not None and hasattr(utils._TestState, "saved_data")
 
 
-def mark_push_due(using: str | None = None) -> None:
-    """Tell the next web process to start that the table has changes to push."""
-    using = using or router.db_for_write(RegistryState)
-    RegistryState.objects.using(using).update_or_create(name=PUSH_DUE, defaults={"value": "1"})
+def mark_push_due(using: str | None = None, *, delay: float = 0.0) -> None:
+    """Tell the web processes starting ``delay`` seconds from now or later that there are changes to push."""
+    mark_due(PUSH_DUE, delay=delay, using=using)
 
 
 def claim_push_due(using: str | None = None) -> bool:
-    """Take the "push due" mark; ``True`` in exactly one of the processes that race for it."""
-    using = using or router.db_for_write(RegistryState)
-    deleted, _ = RegistryState.objects.using(using).filter(name=PUSH_DUE).delete()
-    return deleted > 0
+    """Take the "push due" mark if it is due; ``True`` in exactly one of the processes that race for it."""
+    return take_due(PUSH_DUE, using)
 
 
 def on_request_started(sender: Any, **kwargs: Any) -> None:
@@ -177,11 +175,10 @@ def _run_hook() -> StartupOutcome:
     global last_outcome
     outcome = StartupOutcome()
     try:
-        outcome.upsert = sync_code_checks(force=False)
-        if app_settings.SYNC_ON_STARTUP:
-            due = claim_push_due()
-            if due or not outcome.upsert.skipped:
-                outcome.push = _push()
+        claim = PUSH_DUE if app_settings.SYNC_ON_STARTUP else None
+        outcome.upsert = sync_code_checks(force=False, claim=claim)
+        if app_settings.SYNC_ON_STARTUP and (outcome.upsert.claimed or not outcome.upsert.skipped):
+            outcome.push = _push()
     except Exception as exc:
         outcome.error = f"{type(exc).__name__}: {exc}"
         logger.exception(
@@ -199,8 +196,9 @@ def _push() -> PushReport:
     try:
         report = push()
     except Exception:
-        mark_push_due()
+        mark_push_due(delay=RETRY_FAILED_PUSH_AFTER)
         raise
     if not report.ok:
-        mark_push_due()
+        # Not the other workers of this deploy (they start within seconds): a later start.
+        mark_push_due(delay=RETRY_FAILED_PUSH_AFTER)
     return report

@@ -36,6 +36,7 @@ class UpsertResult:
     removed: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
     skipped: bool = False
+    claimed: bool = False
     collected: Collected | None = None
 
     @property
@@ -155,27 +156,55 @@ def upsert(collected: Collected, using: str | None = None) -> UpsertResult:
     return result
 
 
-def sync_code_checks(*, force: bool = True, using: str | None = None) -> UpsertResult:
+def sync_code_checks(
+    *, force: bool = True, using: str | None = None, claim: str | None = None
+) -> UpsertResult:
     """Collect the declared checks and upsert them.
 
     With ``force=False`` (the startup hook), the work is done once per deploy: a
     fingerprint of the declared set is kept in :class:`RegistryState`, and a process
     that finds it current does nothing more than one query. The fingerprint row is
     locked while the upsert runs, so N workers starting together upsert once.
+
+    ``claim`` names a :func:`due mark <mark_due>` to take in the same step (under the
+    lock when there is one): ``result.claimed`` is True in exactly one process.
     """
     using = using or router.db_for_write(HealthcheckDefinition)
     collected = collect()
     if not force and _state(using) == collected.fingerprint:
-        return UpsertResult(skipped=True, collected=collected)
+        return UpsertResult(skipped=True, collected=collected, claimed=take_due(claim, using))
     with transaction.atomic(using=using):
         RegistryState.objects.using(using).get_or_create(name=STATE_NAME)
         state = RegistryState.objects.using(using).select_for_update().get(name=STATE_NAME)
         if not force and state.value == collected.fingerprint:
-            return UpsertResult(skipped=True, collected=collected)
+            return UpsertResult(skipped=True, collected=collected, claimed=take_due(claim, using))
         result = upsert(collected, using)
+        result.claimed = take_due(claim, using)  # the upserting process's push covers the mark
         state.value = collected.fingerprint
         state.save(using=using, update_fields=["value", "updated"])
     return result
+
+
+def _stamp(moment: float) -> str:
+    """A sortable text form of a Unix time, for ``RegistryState.value``."""
+    return f"{int(moment):012d}"
+
+
+def mark_due(name: str, *, delay: float = 0.0, using: str | None = None) -> None:
+    """Leave a mark that :func:`take_due` hands to one process once ``delay`` seconds have passed."""
+    using = using or router.db_for_write(RegistryState)
+    not_before = _stamp(timezone.now().timestamp() + delay)
+    RegistryState.objects.using(using).update_or_create(name=name, defaults={"value": not_before})
+
+
+def take_due(name: str | None, using: str | None = None) -> bool:
+    """Delete the mark ``name`` if it is due; True in exactly one of the processes that race for it."""
+    if name is None:
+        return False
+    using = using or router.db_for_write(RegistryState)
+    now = _stamp(timezone.now().timestamp())
+    deleted, _ = RegistryState.objects.using(using).filter(name=name, value__lte=now).delete()
+    return deleted > 0
 
 
 def _state(using: str) -> str | None:

@@ -124,7 +124,7 @@ def test_a_failed_push_is_tried_once_per_deploy_and_healed_by_the_next_deploy() 
 
         # Once per deploy across the 8 workers, failed or not: a worker that starts after
         # another one's push failed must not try again in the same deploy.
-        assert (refused.pushes, len(refused.requests)) == (1, 1), refused.hook_lines
+        assert (refused.pushes, len(refused.requests)) == (1, 1), "\n".join(refused.hook_lines)
 
 
 EDITORS = 3

@@ -169,10 +169,16 @@ def test_api_down_is_logged_and_the_push_stays_due(api, caplog):
         outcome = start()
     assert outcome.error is None
     assert not pushed(outcome).ok
-    assert RegistryState.objects.filter(name=PUSH_DUE).exists(), "the next start retries"
+    assert RegistryState.objects.filter(name=PUSH_DUE).exists(), "a later start retries"
     assert set(HealthcheckDefinition.objects.code().values_list("status", flat=True)) == {"failed"}
     assert api.api_key not in caplog.text
     api.set_down(False)
+    # The other workers of the same deploy start within seconds: they leave the retry alone.
+    requests_before = len(api.requests)
+    assert start().push is None
+    assert len(api.requests) == requests_before
+    # A start after RETRY_FAILED_PUSH_AFTER retries (the mark's not-before moved into the past).
+    RegistryState.objects.filter(name=PUSH_DUE).update(value="000000000000")
     retried = start()
     assert pushed(retried).ok
     assert set(api.monitors) == code_keys()

@@ -50,6 +50,7 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     return getattr(importlib.import_module(module), name)
 
+
 __all__ = [
     "DEFAULT_ASSERTIONS",
     "KEYED_SUBJECTS",
