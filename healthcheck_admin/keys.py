@@ -9,6 +9,7 @@ keys as ``django_auto_healthchecks`` did, so that its monitors are updated, not 
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import re
 from collections.abc import Mapping, Sequence
@@ -22,8 +23,9 @@ MAX_KEY = 100
 _UNSAFE = re.compile(r"[^a-z0-9_.:-]+")
 
 
-def _slug(value: object) -> str:
-    return _UNSAFE.sub("-", str(value).lower()).strip("-")
+@functools.lru_cache(maxsize=4096)
+def _slug(value: str) -> str:
+    return _UNSAFE.sub("-", value.lower()).strip("-")
 
 
 def default_key(route: str, method: str, args: Sequence[Any], kwargs: Mapping[str, Any]) -> str:
@@ -33,7 +35,7 @@ def default_key(route: str, method: str, args: Sequence[Any], kwargs: Mapping[st
         parts.append(method)
     parts.extend(str(arg) for arg in args)
     parts.extend(f"{name}-{kwargs[name]}" for name in sorted(kwargs))
-    key = ".".join(slug for slug in (_slug(part) for part in parts) if slug)
+    key = ".".join(slug for slug in map(_slug, parts) if slug)
     if len(key) <= MAX_KEY:
         return key
     digest = hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()[:10]

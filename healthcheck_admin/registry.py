@@ -33,8 +33,13 @@ class Declared:
 
     check: Healthcheck
     route: str
-    origin: str
+    described: str = ""
     static_route: str | None = None
+
+    @property
+    def origin(self) -> str:
+        """Where the check was declared, for messages."""
+        return f"route {self.described!r}" if self.described else f"put() of route {self.route!r}"
 
 
 @dataclass(frozen=True)
@@ -95,18 +100,17 @@ def declared_checks(urlconf: str | None = None) -> tuple[list[Declared], list[Pr
     found: list[Declared] = []
     problems: list[Problem] = []
     for pattern, namespaces, described, static in _walk(get_resolver(urlconf).url_patterns, (), "", True):
-        origin = f"route {described!r}"
         problem = getattr(pattern, PROBLEM_ATTR, None)
         if problem is not None:
-            problems.append(Problem(problem[0], problem[1], origin))
+            problems.append(Problem(problem[0], problem[1], f"route {described!r}"))
         check = getattr(pattern, HEALTHCHECK_ATTR, None)
         if isinstance(pattern, URLPattern) and isinstance(check, Healthcheck):
             route = ":".join((*namespaces, pattern.name)) if pattern.name else ""
             own = not check.route and not check.args and not check.kwargs and not check.current_app
             path = described if static and own else None
-            found.append(Declared(check, check.route or route, origin, path))
+            found.append(Declared(check, check.route or route, described, path))
     for check in registered_extra():
-        found.append(Declared(check, check.route or "", f"put() of route {check.route!r}"))
+        found.append(Declared(check, check.route or ""))
     return found, problems
 
 
@@ -166,7 +170,7 @@ def collect(urlconf: str | None = None, *, specs: bool = True) -> Collected:
     declared, problems = declared_checks(urlconf)
     needs_path = specs or app_settings.KEY_STRATEGY == "legacy"
     result = Collected(problems=problems)
-    seen: dict[str, str] = {}
+    seen: dict[str, Declared] = {}
     for item in declared:
         try:
             if item.static_route is not None:
@@ -179,10 +183,10 @@ def collect(urlconf: str | None = None, *, specs: bool = True) -> Collected:
             continue
         key = key_for(item, path)
         if key in seen:
-            message = f"key {key!r} is also used by {seen[key]}"
+            message = f"key {key!r} is also used by {seen[key].origin}"
             result.problems.append(Problem("E005", message, item.origin))
             continue
-        seen[key] = item.origin
+        seen[key] = item
         if specs:
             result.specs.append(spec_for(item, path, key))
     return result

@@ -18,13 +18,6 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from healthcheck_admin.assertions.convert import from_v3_rule, validate_list
-from healthcheck_admin.assertions.evaluate import (
-    DEFAULT_ASSERTIONS,
-    Outcome,
-    ResponseFacts,
-    evaluate,
-    evaluate_all,
-)
 from healthcheck_admin.assertions.grammar import (
     KEYED_SUBJECTS,
     OPERATORS,
@@ -38,10 +31,23 @@ from healthcheck_admin.assertions.values import AssertionSyntaxError, parse_inte
 
 if TYPE_CHECKING:
     from healthcheck_admin.assertions.builder import A, AssertionBuilder, Field
+    from healthcheck_admin.assertions.evaluator import (
+        DEFAULT_ASSERTIONS,
+        Outcome,
+        ResponseFacts,
+        evaluate,
+        evaluate_all,
+    )
 
-# The builder loads on first use: validating declarations in urls.py (every process
-# start) does not need it.
-_LAZY = dict.fromkeys(("A", "AssertionBuilder", "Field"), "healthcheck_admin.assertions.builder")
+# The builder and the evaluator load on first use: validating the declarations in urls.py,
+# which every process start does, needs only the grammar.
+_LAZY = {
+    **dict.fromkeys(("A", "AssertionBuilder", "Field"), "healthcheck_admin.assertions.builder"),
+    **dict.fromkeys(
+        ("DEFAULT_ASSERTIONS", "Outcome", "ResponseFacts", "evaluate", "evaluate_all"),
+        "healthcheck_admin.assertions.evaluator",
+    ),
+}
 
 
 def __getattr__(name: str) -> Any:
