@@ -14,45 +14,16 @@ if os.environ.get("HEALTHCHECK_TEST_DB") == "postgres":
     os.environ.setdefault("PGDATABASE", "postgres")
 
 
-def generated(count: int, note: str = ""):
-    from healthcheck_admin.registry import Collected, Spec, fingerprint
-
-    specs = []
-    for number in range(count):
-        values = {
-            "name": f"Check {number}",
-            "route": f"route-{number}",
-            "url": f"https://example.com/{number}/",
-            "method": "GET",
-            "headers": {"Accept": "text/html"},
-            "cookies": {},
-            "body": "",
-            "assertions": ["response.code = 200"],
-            "tags": ["bench"],
-            "interval_seconds": 60,
-            "timeout_seconds": 10,
-            "regions": [],
-            "follow_redirects": True,
-            "verify_ssl": True,
-            "notify": [],
-            "note": note,
-            "paused": False,
-        }
-        key = f"bench-{number}"
-        specs.append(Spec(key, values, fingerprint({"key": key, **values})))
-    return Collected(specs=specs)
-
-
 def measure(count: int) -> dict[str, float]:
     from healthcheck_admin.models import HealthcheckDefinition
     from healthcheck_admin.upsert import upsert
-    from tests.utils import count_queries
+    from tests.utils import count_queries, generated_specs
 
     HealthcheckDefinition.objects.all()._raw_delete(HealthcheckDefinition.objects.db)
     insert, update, same = (
-        generated(count),
-        generated(count, note="changed"),
-        generated(count, note="changed"),
+        generated_specs(count),
+        generated_specs(count, note="changed"),
+        generated_specs(count, note="changed"),
     )
     with count_queries() as q_insert:
         t_insert = timed(lambda: upsert(insert), repeat=1)

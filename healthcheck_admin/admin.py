@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from healthcheck_admin.conf import app_settings
+from healthcheck_admin.declarations import MONITOR_FIELDS, REQUEST_FIELDS
 from healthcheck_admin.forms import HealthcheckDefinitionForm
 from healthcheck_admin.models import CODE_FIELDS, OVERRIDE_FIELDS, HealthcheckDefinition
 
@@ -77,22 +78,10 @@ class HealthcheckDefinitionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     # -- which fields, and who owns them ---------------------------------------
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
-        request_fields = (
-            "url",
-            "method",
-            "headers",
-            "cookies",
-            "body",
-            "timeout_seconds",
-            "regions",
-            "follow_redirects",
-            "verify_ssl",
-        )
-        monitor_fields = ("assertions", "interval_seconds", "tags", "notify", "note", "paused")
         sets: list[tuple[Any, dict[str, Any]]] = [
             (None, {"fields": ("ownership", "key", "name", "source", "route")}),
-            (_("Request"), {"fields": request_fields}),
-            (_("Monitor"), {"fields": monitor_fields}),
+            (_("Request"), {"fields": REQUEST_FIELDS}),
+            (_("Monitor"), {"fields": MONITOR_FIELDS}),
         ]
         if obj is not None and obj.is_code:
             sets.append(

@@ -24,6 +24,19 @@ REGIONS = (
     "sa-east-1",
     "me-south-1",
 )
+#: The fields of Cronitor's ``request`` object for a check, and of the monitor around it.
+REQUEST_FIELDS = (
+    "url",
+    "method",
+    "headers",
+    "cookies",
+    "body",
+    "timeout_seconds",
+    "regions",
+    "follow_redirects",
+    "verify_ssl",
+)
+MONITOR_FIELDS = ("assertions", "interval_seconds", "tags", "notify", "note", "paused")
 INTERVAL_RANGE = (30, 3600)
 TIMEOUT_RANGE = (1, 15)
 TOKEN_RE = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")  # an HTTP token (RFC 9110)

@@ -77,26 +77,7 @@ class HealthcheckDefinitionForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = HealthcheckDefinition
-        fields = (
-            "key",
-            "name",
-            "url",
-            "method",
-            "headers",
-            "cookies",
-            "body",
-            "timeout_seconds",
-            "regions",
-            "follow_redirects",
-            "verify_ssl",
-            "assertions",
-            "interval_seconds",
-            "tags",
-            "notify",
-            "note",
-            "paused",
-            *OVERRIDE_FIELDS,
-        )
+        fields = ("key", "name", *d.REQUEST_FIELDS, *d.MONITOR_FIELDS, *OVERRIDE_FIELDS)
 
     def _keep_masked(self, name: str, value: Any) -> Any:
         """A value left as the mask means "unchanged": restore what is stored."""

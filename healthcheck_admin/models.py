@@ -12,30 +12,14 @@ from model_utils import Choices, FieldTracker
 from model_utils.fields import StatusField
 from model_utils.models import TimeStampedModel
 
+from healthcheck_admin.declarations import MONITOR_FIELDS, REQUEST_FIELDS
+
 SOURCE = Choices(("code", _("code")), ("admin", _("admin")))
 METHODS = Choices("GET", "HEAD", "POST", "PUT", "PATCH")
 
 #: Fields whose values make up what code declares for a code row. The upsert
 #: writes them; the admin shows them read-only on code rows.
-CODE_FIELDS: tuple[str, ...] = (
-    "name",
-    "route",
-    "url",
-    "method",
-    "headers",
-    "cookies",
-    "body",
-    "assertions",
-    "tags",
-    "interval_seconds",
-    "timeout_seconds",
-    "regions",
-    "follow_redirects",
-    "verify_ssl",
-    "notify",
-    "note",
-    "paused",
-)
+CODE_FIELDS: tuple[str, ...] = ("name", "route", *REQUEST_FIELDS, *MONITOR_FIELDS)
 
 #: The override layer that ops staff own on code rows. The upsert never writes
 #: these. ``None`` (or an empty list for ``extra_tags``) means "inherit".

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from healthcheck_admin.models import HealthcheckDefinition
 from healthcheck_admin.upsert import sync_code_checks
-from tests.utils import count_queries
+from tests.utils import admin_form, count_queries
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = reverse("admin:healthcheck_admin_healthcheckdefinition_changelist")
@@ -26,29 +26,6 @@ def superuser_client(client):
     user = User.objects.create_superuser("root", "root@example.com", "pw")
     client.force_login(user)
     return client
-
-
-def valid_form(**overrides):
-    data = {
-        "key": "adm-new",
-        "name": "New check",
-        "url": "https://status.example.com/ping",
-        "method": "GET",
-        "headers": '{"Accept": "application/json"}',
-        "cookies": "{}",
-        "body": "",
-        "timeout_seconds": "10",
-        "regions": "[]",
-        "follow_redirects": "on",
-        "verify_ssl": "on",
-        "assertions": '["response.code = 200"]',
-        "interval_seconds": "60",
-        "tags": '["ops"]',
-        "notify": "[]",
-        "note": "",
-    }
-    data.update(overrides)
-    return data
 
 
 def make_rows(count):
@@ -107,7 +84,7 @@ def test_filters_and_search(superuser_client, query, expected, absent):
 
 
 def test_admin_can_create_a_valid_check(superuser_client):
-    response = superuser_client.post(ADD, valid_form())
+    response = superuser_client.post(ADD, admin_form())
     assert response.status_code == 302, response.content.decode()[:2000]
     row = HealthcheckDefinition.objects.get(key="adm-new")
     assert row.source == "admin"
@@ -135,7 +112,7 @@ def test_admin_can_create_a_valid_check(superuser_client):
     ],
 )
 def test_bad_form_input_is_shown_on_its_field_never_a_500(superuser_client, field, value, message):
-    response = superuser_client.post(ADD, valid_form(**{field: value}))
+    response = superuser_client.post(ADD, admin_form(**{field: value}))
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
     assert field in errors, errors
@@ -197,7 +174,7 @@ def test_sensitive_header_values_are_masked_and_kept(superuser_client):
     assert secret not in page
     assert "cookie-s3cr3t" not in page
     assert "text/plain" in page
-    form = valid_form(
+    form = admin_form(
         key="adm-secret",
         headers=json.dumps({"Authorization": "********", "Accept": "text/html"}),
         cookies=json.dumps({"session": "********"}),

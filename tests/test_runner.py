@@ -23,18 +23,13 @@ from healthcheck_admin.runner import (
 )
 from healthcheck_admin.secrets import MASK
 from tests.servers import serve
+from tests.utils import unsaved_row
 
 
 @pytest.fixture(scope="module")
 def http():
     with serve() as running:
         yield running
-
-
-def row(url: str, *assertions: str, **fields) -> HealthcheckDefinition:
-    """An unsaved row: the runner reads fields only, so network runs need no database."""
-    values = {"key": "k", "source": "admin", "name": "", "method": "GET", "timeout_seconds": 5}
-    return HealthcheckDefinition(url=url, assertions=list(assertions), **{**values, **fields})
 
 
 def run(check: HealthcheckDefinition, **config) -> RunResult:
@@ -44,7 +39,7 @@ def run(check: HealthcheckDefinition, **config) -> RunResult:
 def test_request_carries_method_query_headers_cookies_body_and_env_secrets(http, monkeypatch):
     monkeypatch.setenv("HC_TEST_TOKEN", "tok-7f3a9c")
     monkeypatch.setenv("HC_TEST_SESSION", "sess-51be02")
-    check = row(
+    check = unsaved_row(
         http.url("/echo?lead=12345&x=%C3%A9"),
         "response.json method = PUT",
         "response.json headers.X-Token contains tok",
@@ -70,7 +65,7 @@ def test_request_carries_method_query_headers_cookies_body_and_env_secrets(http,
 
 def test_a_failed_assertion_reason_never_shows_a_secret(http, monkeypatch):
     monkeypatch.setenv("HC_TEST_TOKEN", "tok-7f3a9c")
-    check = row(
+    check = unsaved_row(
         http.url("/echo"), "response.json headers.X-Token = other", headers={"X-Token": "env:HC_TEST_TOKEN"}
     )
     result = run(check)
@@ -81,7 +76,9 @@ def test_a_failed_assertion_reason_never_shows_a_secret(http, monkeypatch):
 def test_a_secret_is_not_half_shown_where_reasons_and_excerpts_are_clipped(http, monkeypatch):
     secret = "s3cr3t-" + "q" * 400
     monkeypatch.setenv("HC_TEST_LONG", secret)
-    check = row(http.url("/echo"), "response.json cookies = nope", cookies={"session": "env:HC_TEST_LONG"})
+    check = unsaved_row(
+        http.url("/echo"), "response.json cookies = nope", cookies={"session": "env:HC_TEST_LONG"}
+    )
     result = run(check)
     assert result.state == "failed"
     assert http.recorder.seen[-1]["cookies"] == {"session": secret}
@@ -91,26 +88,26 @@ def test_a_secret_is_not_half_shown_where_reasons_and_excerpts_are_clipped(http,
 
 def test_a_missing_env_variable_is_an_error_that_names_it(http, monkeypatch):
     monkeypatch.delenv("HC_TEST_MISSING", raising=False)
-    result = run(row(http.url("/echo"), headers={"X-Token": "env:HC_TEST_MISSING"}))
+    result = run(unsaved_row(http.url("/echo"), headers={"X-Token": "env:HC_TEST_MISSING"}))
     assert result.state == "error"
     assert "'HC_TEST_MISSING'" in result.error
     assert result.status is None
 
 
 def test_no_assertions_applies_the_default_expectation(http):
-    assert run(row(http.url("/json"))).state == "passed"
-    result = run(row(http.url("/status/503")))
+    assert run(unsaved_row(http.url("/json"))).state == "passed"
+    result = run(unsaved_row(http.url("/status/503")))
     assert result.state == "failed"
     assert result.status == 503
     assert result.body_excerpt == "status page"
 
 
 def test_redirects_are_followed_or_not(http):
-    followed = run(row(http.url("/redirect"), "response.json data.count = 3"))
+    followed = run(unsaved_row(http.url("/redirect"), "response.json data.count = 3"))
     assert (followed.state, followed.status) == ("passed", 200)
-    kept = run(row(http.url("/redirect"), "response.code = 302", follow_redirects=False))
+    kept = run(unsaved_row(http.url("/redirect"), "response.code = 302", follow_redirects=False))
     assert (kept.state, kept.status) == ("passed", 302)
-    looping = run(row(http.url("/loop")))
+    looping = run(unsaved_row(http.url("/loop")))
     assert looping.state == "error"
     assert "stopped after 10 redirects" in looping.error
 
@@ -122,9 +119,9 @@ def test_redirect_methods_and_cross_origin_credentials(http):
         "headers": {"Authorization": "Bearer lit-93ad"},
         "cookies": {"flavour": "mint"},
     }
-    run(row(http.url("/redirect?to=/echo&code=303"), **post))
+    run(unsaved_row(http.url("/redirect?to=/echo&code=303"), **post))
     assert (http.recorder.seen[-1]["method"], http.recorder.seen[-1]["body"]) == ("GET", "")
-    run(row(http.url("/redirect?to=/echo&code=307"), **post))
+    run(unsaved_row(http.url("/redirect?to=/echo&code=307"), **post))
     seen = http.recorder.seen[-1]
     assert (seen["method"], seen["body"], seen["headers"]["Authorization"]) == (
         "POST",
@@ -132,7 +129,7 @@ def test_redirect_methods_and_cross_origin_credentials(http):
         "Bearer lit-93ad",
     )
     assert seen["cookies"] == {"flavour": "mint"}
-    run(row(http.url(f"/redirect?to={http.url('/echo', host='localhost')}&code=307"), **post))
+    run(unsaved_row(http.url(f"/redirect?to={http.url('/echo', host='localhost')}&code=307"), **post))
     assert "Authorization" not in http.recorder.seen[-1]["headers"]
     assert http.recorder.seen[-1]["cookies"] == {}
     assert http.recorder.seen[-1]["headers"]["Host"].startswith("localhost:")
@@ -141,13 +138,13 @@ def test_redirect_methods_and_cross_origin_credentials(http):
 def test_errors_are_short_messages(http):
     with serve() as closed:
         dead = closed.url("/json")
-    refused = run(row(dead))
+    refused = run(unsaved_row(dead))
     assert refused.state == "error"
     assert re.fullmatch(r"could not connect to 127\.0\.0\.1:\d+: .*refused", refused.error), refused.error
-    slow = run(row(http.url("/slow?ms=1500")), timeout=0.3)
+    slow = run(unsaved_row(http.url("/slow?ms=1500")), timeout=0.3)
     assert slow.state == "error"
     assert slow.error == f"no response from 127.0.0.1:{http.server.port} within 0.3 s"
-    relative = run(row("/json"))
+    relative = run(unsaved_row("/json"))
     assert relative.state == "error"
     assert "HOSTNAME" in relative.error
 
@@ -155,27 +152,27 @@ def test_errors_are_short_messages(http):
 @override_settings(ALLOWED_HOSTS=["testserver"], HEALTHCHECKS={"HOSTNAME": "example.com"})
 def test_ssrf_guard_refuses_hosts_outside_the_allow_list(http):
     before = len(http.recorder.seen)
-    result = run(row(http.url("/json")))
+    result = run(unsaved_row(http.url("/json")))
     assert result.state == "refused"
     assert "'127.0.0.1'" in result.error
     assert "RUN_ALLOWED_HOSTS" in result.error
     assert "--allow-any-host" in result.error
     assert len(http.recorder.seen) == before
-    assert run(row(http.url("/json")), allow_any_host=True).state == "passed"
+    assert run(unsaved_row(http.url("/json")), allow_any_host=True).state == "passed"
     with override_settings(HEALTHCHECKS={"RUN_ALLOWED_HOSTS": ["127.0.0.1"]}):
-        assert run(row(http.url("/json"))).state == "passed"
-    assert run(row(http.url("/json")), base_url=http.url("")).state == "passed"
+        assert run(unsaved_row(http.url("/json"))).state == "passed"
+    assert run(unsaved_row(http.url("/json")), base_url=http.url("")).state == "passed"
 
 
 def test_ssrf_guard_applies_to_redirects(http):
     before = len(http.recorder.seen)
-    result = run(row(http.url("/redirect?to=http://metadata.internal/latest/")))
+    result = run(unsaved_row(http.url("/redirect?to=http://metadata.internal/latest/")))
     assert result.state == "refused"
     assert "redirect to 'http://metadata.internal/latest/' refused" in result.error
     assert "'metadata.internal'" in result.error
     assert len(http.recorder.seen) == before + 1
     with override_settings(ALLOWED_HOSTS=["127.0.0.1"]):
-        hop = run(row(http.url(f"/redirect?to={http.url('/json', host='localhost')}")))
+        hop = run(unsaved_row(http.url(f"/redirect?to={http.url('/json', host='localhost')}")))
     assert hop.state == "refused"
     assert "'localhost'" in hop.error
 
@@ -214,16 +211,16 @@ def test_base_url_moves_code_checks_only(http):
     )
     assert swap_base_url("/api/", "https://preview.test") == "https://preview.test/api/"
     config = RunConfig(base_url=http.url(""))
-    admin = row("https://example.com/json?a=1")
+    admin = unsaved_row("https://example.com/json?a=1")
     assert effective_url(admin, config) == "https://example.com/json?a=1"
-    result = run_one(row("https://example.com/echo?a=1", source="code"), config)
+    result = run_one(unsaved_row("https://example.com/echo?a=1", source="code"), config)
     assert (result.state, result.url) == ("passed", http.url("/echo?a=1"))
     assert http.recorder.seen[-1]["query"] == {"a": "1"}
 
 
 def test_cookies_set_by_one_check_are_not_sent_by_the_next(http):
-    first = row(http.url("/set-cookie"), key="a")
-    second = row(http.url("/echo"), key="b")
+    first = unsaved_row(http.url("/set-cookie"), key="a")
+    second = unsaved_row(http.url("/echo"), key="b")
     assert [r.state for r in run_checks([first, second], RunConfig(concurrency=1))] == ["passed", "passed"]
     assert http.recorder.seen[-1]["path"] == "/echo"
     assert http.recorder.seen[-1]["cookies"] == {}
@@ -231,7 +228,7 @@ def test_cookies_set_by_one_check_are_not_sent_by_the_next(http):
 
 def test_checks_run_in_parallel_and_report_as_they_complete():
     with serve() as server:
-        rows = [row(server.url("/slow?ms=200"), key=f"slow-{i:02d}") for i in range(20)]
+        rows = [unsaved_row(server.url("/slow?ms=200"), key=f"slow-{i:02d}") for i in range(20)]
         reported: list[str] = []
         results = run_checks(rows, RunConfig(concurrency=10), on_result=lambda r: reported.append(r.key))
         assert [r.key for r in results] == [f"slow-{i:02d}" for i in range(20)]

@@ -7,9 +7,8 @@ from django.test import override_settings
 from django.urls import clear_url_caches
 
 from healthcheck_admin.models import HealthcheckDefinition, RegistryState
-from healthcheck_admin.registry import Collected, Spec, fingerprint
 from healthcheck_admin.upsert import STATE_NAME, sync_code_checks, upsert
-from tests.utils import count_queries
+from tests.utils import count_queries, generated_specs
 
 pytestmark = pytest.mark.django_db
 
@@ -27,33 +26,6 @@ def _fresh_urls():
     clear_url_caches()
     yield
     clear_url_caches()
-
-
-def generated(count: int, *, prefix: str = "gen", note: str = "") -> Collected:
-    specs = []
-    for number in range(count):
-        values = {
-            "name": f"Check {number}",
-            "route": f"route-{number}",
-            "url": f"https://example.com/{number}/",
-            "method": "GET",
-            "headers": {"Accept": "text/html"},
-            "cookies": {},
-            "body": "",
-            "assertions": ["response.code = 200"],
-            "tags": ["gen"],
-            "interval_seconds": 60,
-            "timeout_seconds": 10,
-            "regions": [],
-            "follow_redirects": True,
-            "verify_ssl": True,
-            "notify": [],
-            "note": note,
-            "paused": False,
-        }
-        key = f"{prefix}-{number}"
-        specs.append(Spec(key, values, fingerprint({"key": key, **values})))
-    return Collected(specs=specs)
 
 
 def test_first_sync_inserts_every_code_check():
@@ -153,21 +125,21 @@ def test_a_code_key_taken_by_an_admin_row_is_reported_not_overwritten():
 @pytest.mark.parametrize("count", [10, 400])
 def test_query_count_does_not_grow_with_the_number_of_checks(count):
     with count_queries() as small:
-        upsert(generated(3))
+        upsert(generated_specs(3))
     HealthcheckDefinition.objects.all().delete()
     with count_queries() as large:
-        upsert(generated(count))
+        upsert(generated_specs(count))
     assert HealthcheckDefinition.objects.count() == count
     assert len(large) == len(small)
     with count_queries() as update:
-        result = upsert(generated(count, note="changed"))
+        result = upsert(generated_specs(count, note="changed"))
     assert len(result.updated) == count
     assert len(update) == len(small)
     assert set(HealthcheckDefinition.objects.values_list("note", flat=True)) == {"changed"}
 
 
 def test_json_and_boolean_columns_survive_the_bulk_write():
-    upsert(generated(2))
+    upsert(generated_specs(2))
     row = HealthcheckDefinition.objects.get(key="gen-1")
     assert row.headers == {"Accept": "text/html"}
     assert row.assertions == ["response.code = 200"]

@@ -12,25 +12,13 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from healthcheck_admin.declarations import METHODS, REGIONS
+from healthcheck_admin.declarations import REQUEST_FIELDS as declared_request_fields
+
 Problem = tuple[str, str]
 
 TYPES = ("job", "check", "heartbeat", "site")
-METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH")
 PLATFORMS = ("http", "browser", "tcp", "udp")
-REGIONS = (
-    "us-east-1",
-    "us-east-2",
-    "us-west-1",
-    "eu-west-1",
-    "eu-central-1",
-    "eu-north-1",
-    "ap-northeast-1",
-    "ap-southeast-1",
-    "ap-southeast-2",
-    "ap-south-1",
-    "sa-east-1",
-    "me-south-1",
-)
 MAX_KEY_LENGTH = 100
 MAX_MAP_CHARS = 5120
 INTERVAL_RANGE = (30, 3600)
@@ -51,19 +39,7 @@ READ_ONLY_FIELDS = frozenset(
         "statuspages", "site", "has_duration_history", "request_interval_seconds", "group_name",
     }
 )  # fmt: skip
-REQUEST_FIELDS = frozenset(
-    {
-        "url",
-        "method",
-        "headers",
-        "cookies",
-        "body",
-        "timeout_seconds",
-        "regions",
-        "follow_redirects",
-        "verify_ssl",
-    }
-)
+REQUEST_FIELDS = frozenset(declared_request_fields)
 
 _INTERVAL_RE = re.compile(
     r"^every\s+(\d+)\s*(seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d)$", re.IGNORECASE
