@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import MISSING, dataclass, field, fields
 from typing import Any
 
@@ -197,13 +197,15 @@ class Healthcheck:
     body: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
     cookies: dict[str, str] = field(default_factory=dict)
-    assertions: list[str] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
+    # Collections are accepted in any form (tuples, sets, the seed's v3 rule dicts for
+    # assertions) and normalised to lists of strings.
+    assertions: Sequence[Any] = field(default_factory=list)
+    tags: Collection[str] = field(default_factory=list)
     note: str | None = None
     interval_seconds: int | None = None
     timeout_seconds: int | None = None
-    notify: list[str] = field(default_factory=list)
-    regions: list[str] = field(default_factory=list)
+    notify: Collection[str] = field(default_factory=list)
+    regions: Collection[str] = field(default_factory=list)
     follow_redirects: bool = True
     verify_ssl: bool = True
     paused: bool = False

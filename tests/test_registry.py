@@ -9,7 +9,7 @@ from django.urls import URLPattern, clear_url_caches
 from healthcheck_admin import Healthcheck, path, put, re_path, url
 from healthcheck_admin.keys import default_key, legacy_key
 from healthcheck_admin.registry import collect, declared_checks
-from healthcheck_admin.routing import PROBLEM_ATTR, clear_extra
+from healthcheck_admin.routing import HEALTHCHECK_ATTR, PROBLEM_ATTR, clear_extra
 from tests.testapp import views
 
 
@@ -32,7 +32,7 @@ def test_each_helper_returns_a_django_pattern_with_the_check(helper):
     pattern = helper(route, views.ok, name="x", healthcheck=True)
     assert isinstance(pattern, URLPattern)
     assert pattern.name == "x"
-    assert pattern.healthcheck == Healthcheck()
+    assert getattr(pattern, HEALTHCHECK_ATTR) == Healthcheck()
 
 
 @pytest.mark.parametrize("helper", [path, re_path, url])

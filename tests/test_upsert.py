@@ -152,6 +152,7 @@ def test_json_and_boolean_columns_survive_the_bulk_write():
 def test_startup_mode_does_the_work_once_per_declared_set():
     first = sync_code_checks(force=False)
     assert not first.skipped
+    assert first.collected is not None
     assert RegistryState.objects.get(name=STATE_NAME).value == first.collected.fingerprint
     with count_queries() as queries:
         second = sync_code_checks(force=False)
