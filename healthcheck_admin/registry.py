@@ -73,7 +73,9 @@ class Collected:
 
 
 def fingerprint(values: dict[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()
+    """SHA-256 of ``values`` as canonical JSON: the same for equal values, whatever their order."""
+    encoded = json.dumps(values, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(encoded.encode()).hexdigest()
 
 
 def _walk(

@@ -8,13 +8,12 @@ that goes over the wire. :func:`mask_monitor` makes the copy that may be shown o
 from __future__ import annotations
 
 import copy
-import hashlib
-import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from healthcheck_admin.conf import app_settings
+from healthcheck_admin.registry import fingerprint as canonical_fingerprint
 from healthcheck_admin.secrets import MASK, SecretError, mask_cookies, mask_headers, resolve_all
 
 if TYPE_CHECKING:
@@ -134,8 +133,7 @@ def scrub(text: str, secrets: set[str]) -> str:
 
 def fingerprint(monitor: Monitor) -> str:
     """SHA-256 of the unresolved monitor (so secrets never reach the database)."""
-    encoded = json.dumps(monitor, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(encoded.encode()).hexdigest()
+    return canonical_fingerprint(monitor)
 
 
 def flatten(monitor: Monitor | None) -> dict[str, Any]:
