@@ -44,6 +44,23 @@ class CookiesField(JSONObjectField):
         return not is_reference(value)
 
 
+class OptionalJSONField(forms.JSONField):
+    """A JSON field where empty means None ("inherit from code"), shown empty rather than ``null``."""
+
+    def prepare_value(self, value: Any) -> Any:
+        return "" if value is None else super().prepare_value(value)
+
+
+class InheritSelect(forms.NullBooleanSelect):
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.choices = [
+            ("unknown", _("Inherit from code")),
+            ("true", _("Paused")),
+            ("false", _("Not paused")),
+        ]
+
+
 class HealthcheckDefinitionForm(forms.ModelForm):  # type: ignore[type-arg]
     url = forms.CharField(label=_("URL"), max_length=2000, help_text=_("An absolute http(s) URL."))
     headers = JSONObjectField(
@@ -73,7 +90,16 @@ class HealthcheckDefinitionForm(forms.ModelForm):  # type: ignore[type-arg]
     extra_tags = forms.JSONField(
         required=False, initial=list, help_text=_("Tags added to those defined in code.")
     )
-    override_notify = forms.JSONField(required=False, help_text=_("Empty: use the notify lists from code."))
+    override_notify = OptionalJSONField(required=False, help_text=_("Empty: use the notify lists from code."))
+    override_note = forms.CharField(
+        required=False,
+        empty_value=None,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Empty: use the note from code."),
+    )
+    override_paused = forms.NullBooleanField(
+        required=False, widget=InheritSelect, label=_("Paused (override)")
+    )
 
     class Meta:
         model = HealthcheckDefinition

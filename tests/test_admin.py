@@ -226,3 +226,18 @@ def test_admin_actions_keep_csrf_protection(client):
     response = strict.post(CHANGELIST, {"action": "push_to_cronitor", "_selected_action": [row.pk]})
     assert response.status_code == 403
     assert b"CSRF" in response.content
+
+
+def test_an_empty_override_layer_inherits_from_code(superuser_client):
+    sync_code_checks()
+    row = HealthcheckDefinition.objects.get(key="test.index")
+    HealthcheckDefinition.objects.filter(pk=row.pk).update(note="from code", notify=["code-list"])
+    page = superuser_client.get(change_url(row)).content.decode()
+    assert ">null</textarea>" not in page  # None is shown empty, not as JSON null
+    assert "Inherit from code" in page
+    form = {"override_paused": "unknown", "override_note": "", "override_notify": "", "extra_tags": "[]"}
+    assert superuser_client.post(change_url(row), form).status_code == 302
+    row.refresh_from_db()
+    assert (row.override_paused, row.override_note, row.override_notify) == (None, None, None)
+    assert row.effective_note == "from code"
+    assert row.effective_notify == ["code-list"]
