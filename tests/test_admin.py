@@ -241,3 +241,24 @@ def test_an_empty_override_layer_inherits_from_code(superuser_client):
     assert (row.override_paused, row.override_note, row.override_notify) == (None, None, None)
     assert row.effective_note == "from code"
     assert row.effective_notify == ["code-list"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_editing_one_row_in_the_admin_sends_exactly_one_monitor(client, cronitor_settings):
+    from healthcheck_admin.sync import tasks
+    from healthcheck_admin.sync.service import push
+
+    emulator = cronitor_settings
+    client.force_login(User.objects.create_superuser("root", "root@example.com", "pw"))
+    for number in range(3):
+        HealthcheckDefinition.objects.create(key=f"adm-{number}", url=f"https://example.com/{number}")
+    assert tasks.wait_for_background_pushes(timeout=10)
+    assert push().ok
+    emulator.requests.clear()
+    row = HealthcheckDefinition.objects.get(key="adm-1")
+    response = client.post(change_url(row), admin_form(key="adm-1", url=row.url, note="edited in the admin"))
+    assert response.status_code == 302
+    assert tasks.wait_for_background_pushes(timeout=10)
+    assert [monitor["key"] for monitor in emulator.sent_monitors()] == ["adm-1"]
+    assert len(emulator.monitor_puts()) == 1
+    assert emulator.monitors["adm-1"]["note"] == "edited in the admin"
