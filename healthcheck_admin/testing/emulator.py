@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import collections
 import copy
+import sys
 import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -282,7 +283,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.api_keys or ["test-api-key"], args.page_size, host=args.host, port=args.port
     )
     with emulator:
-        print(emulator.url, flush=True)  # the first line of stdout: callers read it to find the port
+        sys.stdout.write(f"{emulator.url}\n")  # the first line of stdout: callers read it to find the port
+        sys.stdout.flush()
         try:
             while True:
                 time.sleep(3600)
