@@ -39,3 +39,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), connection.cursor() as cursor:
         for model in (HealthcheckDefinition, RegistryState, Tombstone):  # plain SQL: no signals
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
+
+
+@pytest.fixture(scope="module")
+def http():
+    """The runner tests' local HTTP server (tests/servers.py), one per module."""
+    from tests.servers import serve
+
+    with serve() as running:
+        yield running

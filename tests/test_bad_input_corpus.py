@@ -31,6 +31,7 @@ from healthcheck_admin.assertions import AssertionSyntaxError, parse
 from healthcheck_admin.checks import check_settings
 from healthcheck_admin.declarations import Healthcheck, HealthcheckError
 from healthcheck_admin.models import HealthcheckDefinition
+from tests.utils import admin_form
 
 CORPUS = Path(__file__).parent / "data" / "bad_inputs.jsonl"
 KINDS = ("healthcheck", "form", "setting", "assertion")
@@ -38,24 +39,7 @@ ADD = "admin:healthcheck_admin_healthcheckdefinition_add"
 EXISTING_KEY = "adm-existing"
 #: The test settings' own values, so that each case changes exactly one setting.
 BASE_SETTINGS = {"BACKEND": "healthcheck_admin.backends.locmem.LocmemBackend", "HOSTNAME": "example.com"}
-VALID_FORM = {
-    "key": "adm-corpus",
-    "name": "Corpus check",
-    "url": "https://status.example.com/ping",
-    "method": "POST",
-    "headers": '{"Accept": "application/json"}',
-    "cookies": "{}",
-    "body": "",
-    "timeout_seconds": "10",
-    "regions": "[]",
-    "follow_redirects": "on",
-    "verify_ssl": "on",
-    "assertions": '["response.code = 200"]',
-    "interval_seconds": "60",
-    "tags": '["corpus"]',
-    "notify": "[]",
-    "note": "",
-}
+VALID_FORM = admin_form(key="adm-corpus", name="Corpus check", method="POST", tags='["corpus"]')
 
 
 def load_corpus() -> list[dict[str, Any]]:

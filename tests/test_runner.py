@@ -8,10 +8,8 @@ import re
 import pytest
 from django.test import override_settings
 
-from healthcheck_admin.models import HealthcheckDefinition
 from healthcheck_admin.runner import (
     RunConfig,
-    RunResult,
     allowed_hosts_from_settings,
     effective_url,
     host_is_allowed,
@@ -23,17 +21,7 @@ from healthcheck_admin.runner import (
 )
 from healthcheck_admin.secrets import MASK
 from tests.servers import serve
-from tests.utils import unsaved_row
-
-
-@pytest.fixture(scope="module")
-def http():
-    with serve() as running:
-        yield running
-
-
-def run(check: HealthcheckDefinition, **config) -> RunResult:
-    return run_one(check, RunConfig(**config))
+from tests.utils import run_row, unsaved_row
 
 
 def test_request_carries_method_query_headers_cookies_body_and_env_secrets(http, monkeypatch):
@@ -48,7 +36,7 @@ def test_request_carries_method_query_headers_cookies_body_and_env_secrets(http,
         cookies={"session": "env:HC_TEST_SESSION"},
         body='{"name": "Spacely Sprockets"}',
     )
-    result = run(check)
+    result = run_row(check)
     seen = http.recorder.seen[-1]
     assert (seen["method"], seen["path"], seen["query"]) == ("PUT", "/echo", {"lead": "12345", "x": "é"})
     assert seen["headers"]["X-Token"] == "tok-7f3a9c"
@@ -68,7 +56,7 @@ def test_a_failed_assertion_reason_never_shows_a_secret(http, monkeypatch):
     check = unsaved_row(
         http.url("/echo"), "response.json headers.X-Token = other", headers={"X-Token": "env:HC_TEST_TOKEN"}
     )
-    result = run(check)
+    result = run_row(check)
     assert result.state == "failed"
     assert "tok-7f3a9c" not in repr(result)
 
@@ -79,7 +67,7 @@ def test_a_secret_is_not_half_shown_where_reasons_and_excerpts_are_clipped(http,
     check = unsaved_row(
         http.url("/echo"), "response.json cookies = nope", cookies={"session": "env:HC_TEST_LONG"}
     )
-    result = run(check)
+    result = run_row(check)
     assert result.state == "failed"
     assert http.recorder.seen[-1]["cookies"] == {"session": secret}
     assert "s3cr3t" not in repr(result)
@@ -88,26 +76,26 @@ def test_a_secret_is_not_half_shown_where_reasons_and_excerpts_are_clipped(http,
 
 def test_a_missing_env_variable_is_an_error_that_names_it(http, monkeypatch):
     monkeypatch.delenv("HC_TEST_MISSING", raising=False)
-    result = run(unsaved_row(http.url("/echo"), headers={"X-Token": "env:HC_TEST_MISSING"}))
+    result = run_row(unsaved_row(http.url("/echo"), headers={"X-Token": "env:HC_TEST_MISSING"}))
     assert result.state == "error"
     assert "'HC_TEST_MISSING'" in result.error
     assert result.status is None
 
 
 def test_no_assertions_applies_the_default_expectation(http):
-    assert run(unsaved_row(http.url("/json"))).state == "passed"
-    result = run(unsaved_row(http.url("/status/503")))
+    assert run_row(unsaved_row(http.url("/json"))).state == "passed"
+    result = run_row(unsaved_row(http.url("/status/503")))
     assert result.state == "failed"
     assert result.status == 503
     assert result.body_excerpt == "status page"
 
 
 def test_redirects_are_followed_or_not(http):
-    followed = run(unsaved_row(http.url("/redirect"), "response.json data.count = 3"))
+    followed = run_row(unsaved_row(http.url("/redirect"), "response.json data.count = 3"))
     assert (followed.state, followed.status) == ("passed", 200)
-    kept = run(unsaved_row(http.url("/redirect"), "response.code = 302", follow_redirects=False))
+    kept = run_row(unsaved_row(http.url("/redirect"), "response.code = 302", follow_redirects=False))
     assert (kept.state, kept.status) == ("passed", 302)
-    looping = run(unsaved_row(http.url("/loop")))
+    looping = run_row(unsaved_row(http.url("/loop")))
     assert looping.state == "error"
     assert "stopped after 10 redirects" in looping.error
 
@@ -119,9 +107,9 @@ def test_redirect_methods_and_cross_origin_credentials(http):
         "headers": {"Authorization": "Bearer lit-93ad"},
         "cookies": {"flavour": "mint"},
     }
-    run(unsaved_row(http.url("/redirect?to=/echo&code=303"), **post))
+    run_row(unsaved_row(http.url("/redirect?to=/echo&code=303"), **post))
     assert (http.recorder.seen[-1]["method"], http.recorder.seen[-1]["body"]) == ("GET", "")
-    run(unsaved_row(http.url("/redirect?to=/echo&code=307"), **post))
+    run_row(unsaved_row(http.url("/redirect?to=/echo&code=307"), **post))
     seen = http.recorder.seen[-1]
     assert (seen["method"], seen["body"], seen["headers"]["Authorization"]) == (
         "POST",
@@ -129,7 +117,7 @@ def test_redirect_methods_and_cross_origin_credentials(http):
         "Bearer lit-93ad",
     )
     assert seen["cookies"] == {"flavour": "mint"}
-    run(unsaved_row(http.url(f"/redirect?to={http.url('/echo', host='localhost')}&code=307"), **post))
+    run_row(unsaved_row(http.url(f"/redirect?to={http.url('/echo', host='localhost')}&code=307"), **post))
     assert "Authorization" not in http.recorder.seen[-1]["headers"]
     assert http.recorder.seen[-1]["cookies"] == {}
     assert http.recorder.seen[-1]["headers"]["Host"].startswith("localhost:")
@@ -138,13 +126,13 @@ def test_redirect_methods_and_cross_origin_credentials(http):
 def test_errors_are_short_messages(http):
     with serve() as closed:
         dead = closed.url("/json")
-    refused = run(unsaved_row(dead))
+    refused = run_row(unsaved_row(dead))
     assert refused.state == "error"
     assert re.fullmatch(r"could not connect to 127\.0\.0\.1:\d+: .*refused", refused.error), refused.error
-    slow = run(unsaved_row(http.url("/slow?ms=1500")), timeout=0.3)
+    slow = run_row(unsaved_row(http.url("/slow?ms=1500")), timeout=0.3)
     assert slow.state == "error"
     assert slow.error == f"no response from 127.0.0.1:{http.server.port} within 0.3 s"
-    relative = run(unsaved_row("/json"))
+    relative = run_row(unsaved_row("/json"))
     assert relative.state == "error"
     assert "HOSTNAME" in relative.error
 
@@ -152,27 +140,27 @@ def test_errors_are_short_messages(http):
 @override_settings(ALLOWED_HOSTS=["testserver"], HEALTHCHECKS={"HOSTNAME": "example.com"})
 def test_ssrf_guard_refuses_hosts_outside_the_allow_list(http):
     before = len(http.recorder.seen)
-    result = run(unsaved_row(http.url("/json")))
+    result = run_row(unsaved_row(http.url("/json")))
     assert result.state == "refused"
     assert "'127.0.0.1'" in result.error
     assert "RUN_ALLOWED_HOSTS" in result.error
     assert "--allow-any-host" in result.error
     assert len(http.recorder.seen) == before
-    assert run(unsaved_row(http.url("/json")), allow_any_host=True).state == "passed"
+    assert run_row(unsaved_row(http.url("/json")), allow_any_host=True).state == "passed"
     with override_settings(HEALTHCHECKS={"RUN_ALLOWED_HOSTS": ["127.0.0.1"]}):
-        assert run(unsaved_row(http.url("/json"))).state == "passed"
-    assert run(unsaved_row(http.url("/json")), base_url=http.url("")).state == "passed"
+        assert run_row(unsaved_row(http.url("/json"))).state == "passed"
+    assert run_row(unsaved_row(http.url("/json")), base_url=http.url("")).state == "passed"
 
 
 def test_ssrf_guard_applies_to_redirects(http):
     before = len(http.recorder.seen)
-    result = run(unsaved_row(http.url("/redirect?to=http://metadata.internal/latest/")))
+    result = run_row(unsaved_row(http.url("/redirect?to=http://metadata.internal/latest/")))
     assert result.state == "refused"
     assert "redirect to 'http://metadata.internal/latest/' refused" in result.error
     assert "'metadata.internal'" in result.error
     assert len(http.recorder.seen) == before + 1
     with override_settings(ALLOWED_HOSTS=["127.0.0.1"]):
-        hop = run(unsaved_row(http.url(f"/redirect?to={http.url('/json', host='localhost')}")))
+        hop = run_row(unsaved_row(http.url(f"/redirect?to={http.url('/json', host='localhost')}")))
     assert hop.state == "refused"
     assert "'localhost'" in hop.error
 

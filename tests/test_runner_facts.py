@@ -9,21 +9,9 @@ from datetime import datetime, timezone
 import pytest
 
 from healthcheck_admin.assertions import validate
-from healthcheck_admin.models import HealthcheckDefinition
-from healthcheck_admin.runner import RunConfig, RunResult, run_one
 from healthcheck_admin.runner.tls import CertificateError, not_after
 from tests.servers import make_self_signed, serve, server_context
-from tests.utils import unsaved_row
-
-
-@pytest.fixture(scope="module")
-def http():
-    with serve() as running:
-        yield running
-
-
-def run(check: HealthcheckDefinition, **config) -> RunResult:
-    return run_one(check, RunConfig(**config))
+from tests.utils import run_row, unsaved_row
 
 
 @pytest.fixture(scope="module")
@@ -102,7 +90,7 @@ MATRIX = [
 
 @pytest.mark.parametrize(("path", "assertion", "passes"), MATRIX)
 def test_every_subject_and_operator_against_a_real_server(http, path, assertion, passes):
-    result = run(unsaved_row(http.url(path), assertion))
+    result = run_row(unsaved_row(http.url(path), assertion))
     assert result.state == ("passed" if passes else "failed"), result
     assert [o.assertion for o in result.outcomes] == [validate(assertion)]
     assert result.outcomes[0].passed is passes
@@ -122,14 +110,14 @@ def test_every_subject_and_operator_against_a_real_server(http, path, assertion,
 )
 def test_certificate_expiry_of_a_self_signed_https_server(tls, assertion, passes):
     https, _ = tls
-    result = run(unsaved_row(https.url("/json"), assertion, verify_ssl=False))
+    result = run_row(unsaved_row(https.url("/json"), assertion, verify_ssl=False))
     assert result.state == ("passed" if passes else "failed"), result
     assert result.status == 200
 
 
 def test_verify_ssl_rejects_a_self_signed_certificate(tls):
     https, _ = tls
-    result = run(unsaved_row(https.url("/json", host="localhost"), verify_ssl=True))
+    result = run_row(unsaved_row(https.url("/json", host="localhost"), verify_ssl=True))
     assert result.state == "error"
     assert result.error.startswith(f"TLS error with localhost:{https.server.port}: ")
     assert "self-signed" in result.error or "self signed" in result.error

@@ -10,6 +10,7 @@ from django.db import connection
 
 from healthcheck_admin.models import HealthcheckDefinition
 from healthcheck_admin.registry import Collected, Spec, fingerprint
+from healthcheck_admin.runner import RunConfig, RunResult, run_one
 
 
 @contextmanager
@@ -85,3 +86,8 @@ def admin_form(**overrides: str) -> dict[str, str]:
     }
     data.update(overrides)
     return data
+
+
+def run_row(check: HealthcheckDefinition, **config: Any) -> RunResult:
+    """Run one (possibly unsaved) row with a :class:`RunConfig` made of ``config``."""
+    return run_one(check, RunConfig(**config))
