@@ -13,6 +13,7 @@ import functools
 import hashlib
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -28,9 +29,11 @@ def _slug(value: str) -> str:
     return _UNSAFE.sub("-", value.lower()).strip("-")
 
 
-def default_key(route: str, method: str, args: Sequence[Any], kwargs: Mapping[str, Any]) -> str:
+def default_key(
+    route: str, method: str, args: Sequence[Any], kwargs: Mapping[str, Any], *, environment: str | None = None
+) -> str:
     """E.g. ``production.shop:item.7`` or ``staging.leads-detail.put.lead-12345``."""
-    parts = [app_settings.ENVIRONMENT, route]
+    parts = [app_settings.ENVIRONMENT if environment is None else environment, route]
     if method != "GET":
         parts.append(method)
     parts.extend(str(arg) for arg in args)
@@ -53,7 +56,21 @@ def legacy_key(method: str, hostname: str, path: str) -> str:
     return base64.b64encode(signature)[:12].decode().replace("+", "").replace("/", "")
 
 
-def derive_key(route: str, method: str, args: Sequence[Any], kwargs: Mapping[str, Any], path: str) -> str:
-    if app_settings.KEY_STRATEGY == "legacy":
-        return legacy_key(method, app_settings.HOSTNAME or "", path)
-    return default_key(route, method, args, kwargs)
+@dataclass(frozen=True)
+class KeyMaker:
+    """Derives keys with the settings read once (the registry derives thousands at a time)."""
+
+    strategy: str
+    environment: str
+    hostname: str
+
+    @classmethod
+    def from_settings(cls) -> KeyMaker:
+        return cls(app_settings.KEY_STRATEGY, app_settings.ENVIRONMENT, app_settings.HOSTNAME or "")
+
+    def __call__(
+        self, route: str, method: str, args: Sequence[Any], kwargs: Mapping[str, Any], path: str
+    ) -> str:
+        if self.strategy == "legacy":
+            return legacy_key(method, self.hostname, path)
+        return default_key(route, method, args, kwargs, environment=self.environment)

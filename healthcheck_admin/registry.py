@@ -19,7 +19,7 @@ from django.utils.http import RFC3986_SUBDELIMS
 
 from healthcheck_admin.conf import app_settings
 from healthcheck_admin.declarations import Healthcheck
-from healthcheck_admin.keys import derive_key
+from healthcheck_admin.keys import KeyMaker
 from healthcheck_admin.routing import HEALTHCHECK_ATTR, PROBLEM_ATTR, registered_extra
 
 
@@ -132,9 +132,9 @@ def build_url(path: str, querystring: dict[str, Any]) -> str:
     return f"{scheme}://{hostname}{path}{query}"
 
 
-def key_for(declared: Declared, path: str) -> str:
+def key_for(declared: Declared, path: str, make_key: KeyMaker) -> str:
     check = declared.check
-    return check.key or derive_key(declared.route, check.method, check.args, check.kwargs, path)
+    return check.key or make_key(declared.route, check.method, check.args, check.kwargs, path)
 
 
 def spec_for(declared: Declared, path: str, key: str) -> Spec:
@@ -170,7 +170,8 @@ def collect(urlconf: str | None = None, *, specs: bool = True) -> Collected:
     reversed and keys derived, but no row values or fingerprints are built.
     """
     declared, problems = declared_checks(urlconf)
-    needs_path = specs or app_settings.KEY_STRATEGY == "legacy"
+    make_key = KeyMaker.from_settings()
+    needs_path = specs or make_key.strategy == "legacy"
     result = Collected(problems=problems)
     seen: dict[str, Declared] = {}
     for item in declared:
@@ -183,7 +184,7 @@ def collect(urlconf: str | None = None, *, specs: bool = True) -> Collected:
             hint = f" ({exc})" if item.check.args or item.check.kwargs else ""
             result.problems.append(Problem("E002", f"cannot reverse {item.route!r}{hint}", item.origin))
             continue
-        key = key_for(item, path)
+        key = key_for(item, path, make_key)
         if key in seen:
             message = f"key {key!r} is also used by {seen[key].origin}"
             result.problems.append(Problem("E005", message, item.origin))
