@@ -3,13 +3,17 @@
 Target: ratio <= 1.05. Each variant runs in fresh processes (import, django.setup(), every system
 check including ours, which walks the URLconf and reverses every declared route); medians of 7 runs.
 
-Run: ``python benchmarks/bench_check.py``
+Run: ``python benchmarks/bench_check.py [--instructions]``; ``--instructions`` also counts the
+instructions of one run of each under valgrind's callgrind (about a minute each), a figure that
+other load on the machine cannot move.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -21,6 +25,7 @@ from _common import ROOT, machine
 
 COUNT = 1000
 RUNS = 11
+COUNT_INSTRUCTIONS = "--instructions" in sys.argv
 
 URLS = """
 from django.http import HttpResponse
@@ -49,11 +54,34 @@ def write_project(folder: Path, name: str, healthchecks: bool) -> str:
     return f"{name}_settings"
 
 
-def run_check(folder: Path, settings: str) -> tuple[float, float]:
-    """Wall time and CPU time (user + system) of one ``manage.py check`` process."""
+def check_env(folder: Path, settings: str) -> dict[str, str]:
     env = {**os.environ, "PYTHONPATH": f"{folder}{os.pathsep}{ROOT}", "DJANGO_SETTINGS_MODULE": settings}
     # As deployed: modules load from their .pyc (the warm-up run writes them), not from source.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def instructions(folder: Path, settings: str) -> int | None:
+    """Instructions executed by one ``manage.py check`` under callgrind: the same count every run."""
+    if shutil.which("valgrind") is None:
+        return None
+    env = {**check_env(folder, settings), "PYTHONHASHSEED": "0"}
+    command = [
+        "valgrind",
+        "--tool=callgrind",
+        "--callgrind-out-file=/dev/null",
+        sys.executable,
+        "-m",
+        "django",
+    ]
+    result = subprocess.run([*command, "check"], env=env, check=True, capture_output=True, text=True)
+    found = re.search(r"Collected : (\d+)", result.stderr)
+    return int(found.group(1)) if found else None
+
+
+def run_check(folder: Path, settings: str) -> tuple[float, float]:
+    """Wall time and CPU time (user + system) of one ``manage.py check`` process."""
+    env = check_env(folder, settings)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run([sys.executable, "-m", "django", "check"], env=env, check=True, capture_output=True)
@@ -73,6 +101,7 @@ def main() -> None:
         for _ in range(RUNS):  # interleaved, so drift on the machine hits both alike
             plain_runs.append(run_check(folder, plain))
             declared_runs.append(run_check(folder, declared))
+        counts = [instructions(folder, plain), instructions(folder, declared)] if COUNT_INSTRUCTIONS else []
     print(f"bench_check — {COUNT} routes, median of {RUNS} interleaved runs each — {machine()}")
     print(f"{'':34}{'wall':>10}{'CPU':>10}")
     for label, runs in (
@@ -87,6 +116,12 @@ def main() -> None:
     )
     print(f"  ratio: wall {wall_ratio:.3f}, CPU {cpu_ratio:.3f} (target <= 1.05)")
     print("  On a shared VM single runs spread by about 5 %: run it twice before trusting one ratio.")
+    if counts and None not in counts:
+        plain_count, declared_count = (int(count or 0) for count in counts)
+        print(f"  instructions (callgrind): plain {plain_count:,}, declared {declared_count:,}")
+        print(f"  ratio: {declared_count / plain_count:.3f} (the same on every run, whatever the load)")
+    elif COUNT_INSTRUCTIONS:
+        print("  instructions: valgrind is not installed")
 
 
 if __name__ == "__main__":

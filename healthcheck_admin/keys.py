@@ -36,9 +36,11 @@ def default_key(
     parts = [app_settings.ENVIRONMENT if environment is None else environment, route]
     if method != "GET":
         parts.append(method)
-    parts.extend(str(arg) for arg in args)
-    parts.extend(f"{name}-{kwargs[name]}" for name in sorted(kwargs))
-    key = ".".join(slug for slug in map(_slug, parts) if slug)
+    if args:
+        parts.extend(map(str, args))
+    if kwargs:
+        parts.extend(f"{name}-{kwargs[name]}" for name in sorted(kwargs))
+    key = ".".join(filter(None, map(_slug, parts)))
     if len(key) <= MAX_KEY:
         return key
     digest = hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()[:10]

@@ -107,10 +107,13 @@ def declared_checks(urlconf: str | None = None) -> tuple[list[Declared], list[Pr
             problems.append(Problem(problem[0], problem[1], f"route {described!r}"))
         check = getattr(pattern, HEALTHCHECK_ATTR, None)
         if isinstance(pattern, URLPattern) and isinstance(check, Healthcheck):
-            route = ":".join((*namespaces, pattern.name)) if pattern.name else ""
-            own = not check.route and not check.args and not check.kwargs and not check.current_app
-            path = described if static and own else None
-            found.append(Declared(check, check.route or route, described, path))
+            if check.route:
+                found.append(Declared(check, check.route, described))
+                continue
+            name = pattern.name or ""
+            route = ":".join((*namespaces, name)) if namespaces else name
+            own = static and not check.args and not check.kwargs and not check.current_app
+            found.append(Declared(check, route, described, described if own else None))
     for check in registered_extra():
         found.append(Declared(check, check.route or ""))
     return found, problems
