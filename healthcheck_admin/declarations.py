@@ -6,7 +6,7 @@ import functools
 import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import MISSING, dataclass, field, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH")
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
@@ -138,13 +138,16 @@ def check_key(value: object) -> str | None:
 def check_assertions(value: object) -> list[str]:
     if value is None or (isinstance(value, (list, tuple)) and not value):
         return []
-    if isinstance(value, (list, tuple)) and all(isinstance(item, str) for item in value):
-        return list(_validated_strings(tuple(value)))
+    if isinstance(value, (list, tuple)):
+        try:
+            return list(_validated_tuple(tuple(value)))
+        except TypeError:  # unhashable items, such as the seed's v3 rule dicts: no cache
+            pass
     return list(_validated(value))
 
 
 @functools.lru_cache(maxsize=1024)
-def _validated_strings(value: tuple[str, ...]) -> tuple[str, ...]:
+def _validated_tuple(value: tuple[Any, ...]) -> tuple[str, ...]:
     """Projects repeat the same assertion lists across routes: parse each list once."""
     return tuple(_validated(value))
 
@@ -175,7 +178,7 @@ def check_querystring(value: object) -> dict[str, Any]:
     return dict(value)
 
 
-@dataclass
+@dataclass(init=False)
 class Healthcheck:
     """An HTTP healthcheck on a route, sent to Cronitor as a ``check`` monitor.
 
@@ -211,14 +214,65 @@ class Healthcheck:
     paused: bool = False
     code: str | None = None
 
-    def __post_init__(self) -> None:
-        values = self.__dict__
-        for name, default, normalise in _FIELDS:
-            value = values[name]
-            if value is default or (value.__class__ is default.__class__ and value == default):
-                continue  # defaults are valid: most declarations set two or three fields
-            values[name] = normalise(value)
-        _check_combination(self)
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            route: str | None = None,
+            args: Sequence[Any] | None = (),
+            kwargs: Mapping[str, Any] | None = None,
+            current_app: str | None = None,
+            name: str | None = None,
+            key: str | None = None,
+            method: str = "GET",
+            querystring: Mapping[str, Any] | None = None,
+            body: str | None = None,
+            headers: Mapping[str, str] | None = None,
+            cookies: Mapping[str, str] | None = None,
+            assertions: Sequence[Any] | None = None,
+            tags: Collection[str] | None = None,
+            note: str | None = None,
+            interval_seconds: int | None = None,
+            timeout_seconds: int | None = None,
+            notify: Collection[str] | None = None,
+            regions: Collection[str] | None = None,
+            follow_redirects: bool = True,
+            verify_ssl: bool = True,
+            paused: bool = False,
+            code: str | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(self, *positional: Any, **arguments: Any) -> None:
+            # Hand-written rather than generated: it validates only the arguments given (most
+            # declarations give two or three of the 22), which matters with thousands of routes.
+            if positional:
+                if len(positional) > len(_NAMES):
+                    raise TypeError(f"Healthcheck() takes at most {len(_NAMES)} positional arguments")
+                for name, value in zip(_NAMES, positional, strict=False):
+                    if name in arguments:
+                        raise TypeError(f"Healthcheck() got multiple values for argument {name!r}")
+                    arguments[name] = value
+            values = self.__dict__
+            for name, value in arguments.items():
+                normalise = _NORMALISERS.get(name)
+                if normalise is None:
+                    raise TypeError(f"Healthcheck() got an unexpected keyword argument {name!r}")
+                default = _DEFAULTS[name]
+                if value is default or (value.__class__ is default.__class__ and value == default):
+                    continue
+                values[name] = normalise(value)
+            _check_combination(self)
+
+        def __getattr__(self, name: str) -> Any:
+            # Only reached for a field that was not given: plain defaults are class attributes,
+            # and an empty container is made on first use, so that unused fields cost nothing.
+            factory = _FACTORIES.get(name)
+            if factory is None:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            value = self.__dict__[name] = factory()
+            return value
 
     @classmethod
     def coerce(cls, value: object) -> Healthcheck | None:
@@ -242,12 +296,16 @@ def _argument_names() -> str:
 
 
 def _check_args(value: object) -> tuple[Any, ...]:
+    if value is None:  # the seed's default
+        return ()
     if not isinstance(value, (list, tuple)):
         raise _fail("args", value, "a list or tuple")
     return tuple(value)
 
 
 def _check_kwargs(value: object) -> dict[str, Any]:
+    if value is None:  # the seed's default
+        return {}
     if not isinstance(value, Mapping) or not all(isinstance(k, str) for k in value):
         raise _fail("kwargs", value, "a dict with string keys")
     return dict(value)
@@ -307,7 +365,10 @@ def _check_combination(check: Healthcheck) -> None:
         check.key, check.code = check.code, None
 
 
-#: (name, default, normaliser) for every field, in declaration order.
-_FIELDS: tuple[tuple[str, Any, Any], ...] = tuple(
-    (name, _DEFAULTS[name], normalise) for name, normalise in _NORMALISERS.items()
-)
+_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Healthcheck))
+
+
+#: The fields whose default is a new container, made on first use (see ``Healthcheck.__getattr__``).
+_FACTORIES: dict[str, Any] = {
+    f.name: f.default_factory for f in fields(Healthcheck) if f.default_factory is not MISSING
+}

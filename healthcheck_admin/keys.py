@@ -75,4 +75,8 @@ class KeyMaker:
     ) -> str:
         if self.strategy == "legacy":
             return legacy_key(method, self.hostname, path)
+        if method == "GET" and not args and not kwargs:  # the common case, without the general join
+            key = f"{_slug(self.environment)}.{_slug(route)}".strip(".")
+            if len(key) <= MAX_KEY and ".." not in key:
+                return key
         return default_key(route, method, args, kwargs, environment=self.environment)

@@ -135,11 +135,6 @@ def build_url(path: str, querystring: dict[str, Any]) -> str:
     return f"{scheme}://{hostname}{path}{query}"
 
 
-def key_for(declared: Declared, path: str, make_key: KeyMaker) -> str:
-    check = declared.check
-    return check.key or make_key(declared.route, check.method, check.args, check.kwargs, path)
-
-
 def spec_for(declared: Declared, path: str, key: str) -> Spec:
     check = declared.check
     url = build_url(path, check.querystring)
@@ -187,7 +182,8 @@ def collect(urlconf: str | None = None, *, specs: bool = True) -> Collected:
             hint = f" ({exc})" if item.check.args or item.check.kwargs else ""
             result.problems.append(Problem("E002", f"cannot reverse {item.route!r}{hint}", item.origin))
             continue
-        key = key_for(item, path, make_key)
+        check = item.check
+        key = check.key or make_key(item.route, check.method, check.args, check.kwargs, path)
         if key in seen:
             message = f"key {key!r} is also used by {seen[key].origin}"
             result.problems.append(Problem("E005", message, item.origin))

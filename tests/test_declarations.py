@@ -128,3 +128,31 @@ def test_coerce_refuses_other_types():
 def test_coerce_of_none_and_false_means_no_check():
     assert Healthcheck.coerce(None) is None
     assert Healthcheck.coerce(False) is None
+
+
+def test_defaults_are_the_declared_ones_and_containers_are_not_shared():
+    from dataclasses import MISSING, fields
+
+    check = Healthcheck()
+    for f in fields(Healthcheck):
+        default = f.default_factory() if f.default_factory is not MISSING else f.default
+        assert getattr(check, f.name) == default, f.name
+    first, second = Healthcheck(), Healthcheck()
+    assert first.headers is not second.headers
+    assert first.tags is not second.tags
+    tags = first.tags
+    assert isinstance(tags, list)
+    tags.append("x")  # a container, once made, stays the instance's own
+    assert first.tags == ["x"]
+    assert second.tags == []
+    with pytest.raises(AttributeError, match="has no attribute 'nonexistent'"):
+        first.nonexistent  # type: ignore[attr-defined]  # noqa: B018
+
+
+def test_positional_arguments_follow_the_seed_signature():
+    check = Healthcheck("search", None, {"query": "Acme"})
+    assert (check.route, check.args, check.kwargs) == ("search", (), {"query": "Acme"})
+    with pytest.raises(TypeError, match="multiple values for argument 'route'"):
+        Healthcheck("a", route="b")  # type: ignore[misc]
+    with pytest.raises(TypeError, match="unexpected keyword argument 'rules'"):
+        Healthcheck(rules=[])  # type: ignore[call-arg]
