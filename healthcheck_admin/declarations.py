@@ -286,13 +286,9 @@ class Healthcheck:
         if isinstance(value, Mapping):
             if not value.keys() <= _DEFAULTS.keys():
                 unknown = sorted(set(value) - _DEFAULTS.keys())
-                raise HealthcheckError(unknown[0], f"unknown argument; Healthcheck takes {_argument_names()}")
+                raise HealthcheckError(unknown[0], f"unknown argument; Healthcheck takes {', '.join(_NAMES)}")
             return cls(**value)
         raise HealthcheckError("healthcheck", f"expected True, a dict or a Healthcheck, got {value!r}")
-
-
-def _argument_names() -> str:
-    return ", ".join(f.name for f in fields(Healthcheck))
 
 
 def _check_args(value: object) -> tuple[Any, ...]:

@@ -31,7 +31,7 @@ from django.db import connections
 
 from healthcheck_admin.conf import app_settings
 from healthcheck_admin.sync.report import PushReport
-from healthcheck_admin.upsert import UpsertResult, mark_due, sync_code_checks, take_due
+from healthcheck_admin.upsert import UpsertResult, mark_due, sync_code_checks
 
 logger = logging.getLogger(__name__)
 
@@ -78,11 +78,6 @@ def under_tests() -> bool:
 def mark_push_due(using: str | None = None, *, delay: float = 0.0) -> None:
     """Tell the web processes starting ``delay`` seconds from now or later that there are changes to push."""
     mark_due(PUSH_DUE, delay=delay, using=using)
-
-
-def claim_push_due(using: str | None = None) -> bool:
-    """Take the "push due" mark if it is due; ``True`` in exactly one of the processes that race for it."""
-    return take_due(PUSH_DUE, using)
 
 
 def on_request_started(sender: Any, **kwargs: Any) -> None:
