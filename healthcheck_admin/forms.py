@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from healthcheck_admin import declarations as d
 from healthcheck_admin.models import OVERRIDE_FIELDS, HealthcheckDefinition
-from healthcheck_admin.secrets import MASK, is_reference, is_sensitive
+from healthcheck_admin.redaction import MASK, is_reference, is_sensitive
 
 http_url = URLValidator(schemes=["http", "https"])
 

@@ -15,6 +15,13 @@ from model_utils.models import TimeStampedModel
 from healthcheck_admin.declarations import MONITOR_FIELDS, REQUEST_FIELDS
 
 SOURCE = Choices(("code", _("code")), ("admin", _("admin")))
+HEALTH = Choices(
+    ("unknown", _("unknown")),
+    ("passing", _("passing")),
+    ("failing", _("failing")),
+    ("paused", _("paused")),
+    ("disabled", _("disabled")),
+)
 METHODS = Choices("GET", "HEAD", "POST", "PUT", "PATCH")
 
 #: Fields whose values make up what code declares for a code row. The upsert
@@ -38,6 +45,13 @@ SYNC_FIELDS: tuple[str, ...] = (
     "last_error",
     "pushed_fingerprint",
     "pushed_payload",
+    "account",
+    "lease_expires_at",
+    "remote_payload",
+    "health",
+    "health_event",
+    "health_event_at",
+    "health_read_at",
 )
 
 
@@ -72,10 +86,14 @@ class HealthcheckDefinition(TimeStampedModel):
     METHODS = METHODS
     STATUS = Choices(
         ("pending", _("pending")),
+        ("pushing", _("pushing")),
         ("synced", _("synced")),
         ("failed", _("failed")),
+        ("disabled", _("disabled")),
         ("removed", _("removed")),
     )
+    #: Cronitor's read-only health, as the last refresh read it.
+    HEALTH = HEALTH
 
     key = models.CharField(
         _("monitor key"),
@@ -129,6 +147,22 @@ class HealthcheckDefinition(TimeStampedModel):
     pushed_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     pushed_payload = models.JSONField(null=True, blank=True, editable=False)
     revision = models.CharField(max_length=32, default=new_revision, editable=False)
+    #: Non-secret identity of the backend and account the sync columns above belong to.
+    account = models.CharField(_("account"), max_length=64, blank=True, editable=False)
+    #: A claimed push: work not confirmed by then is claimed again.
+    lease_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    # Remote state, read back by the refresh (never sent).
+    remote_payload = models.JSONField(null=True, blank=True, editable=False)
+    health = models.CharField(
+        _("health"), max_length=10, choices=HEALTH, default=HEALTH.unknown, db_index=True, editable=False
+    )
+    health_event = models.CharField(_("latest event"), max_length=200, blank=True, editable=False)
+    health_event_at = models.DateTimeField(_("latest event at"), null=True, blank=True, editable=False)
+    health_read_at = models.DateTimeField(_("health read at"), null=True, blank=True, editable=False)
+
+    # A timed pause by on-call staff (Cronitor's ``pause/{hours}``); cleared when it expires.
+    snoozed_until = models.DateTimeField(_("snoozed until"), null=True, blank=True, editable=False)
 
     tracker = FieldTracker(fields=list(PUSHED_FIELDS))
 
@@ -141,6 +175,8 @@ class HealthcheckDefinition(TimeStampedModel):
         permissions = (
             ("push_healthcheckdefinition", _("Can push healthchecks to Cronitor")),
             ("run_healthcheckdefinition", _("Can run healthchecks now")),
+            ("snooze_healthcheckdefinition", _("Can pause healthchecks for a few hours")),
+            ("reveal_healthcheckdefinition", _("Can reveal masked secret values")),
         )
 
     def __str__(self) -> str:
@@ -185,6 +221,40 @@ class HealthcheckDefinition(TimeStampedModel):
     @property
     def display_name(self) -> str:
         return self.name or f"{self.method} {self.url}"
+
+
+class HealthcheckEvent(models.Model):
+    """One line of a row's history: a destructive step, a conflict that code won, an adoption."""
+
+    KIND = Choices(
+        ("adopt", _("adopted")),
+        ("import", _("imported")),
+        ("conflict", _("conflict, code won")),
+        ("pause", _("paused")),
+        ("delete", _("deleted")),
+        ("left_alone", _("not ours, left alone")),
+        ("snooze", _("snoozed")),
+        ("reveal", _("secret revealed")),
+    )
+
+    definition = models.ForeignKey(
+        HealthcheckDefinition, null=True, blank=True, on_delete=models.SET_NULL, related_name="history"
+    )
+    key = models.CharField(max_length=100, db_index=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    kind = models.CharField(max_length=12, choices=KIND)
+    message = models.TextField(blank=True)
+    #: Masked values, e.g. {"field": {"remote": …, "code": …}} for a conflict.
+    detail = models.JSONField(default=dict, blank=True)
+    actor = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        ordering = ("-at", "-pk")
+        verbose_name = _("history entry")
+        verbose_name_plural = _("history")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.kind}"
 
 
 class RegistryState(models.Model):

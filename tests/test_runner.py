@@ -19,7 +19,7 @@ from healthcheck_admin.runner import (
     run_one,
     swap_base_url,
 )
-from healthcheck_admin.secrets import MASK
+from healthcheck_admin.redaction import MASK
 from tests.servers import serve
 from tests.utils import run_row, unsaved_row
 

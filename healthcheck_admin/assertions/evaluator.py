@@ -15,7 +15,7 @@ from healthcheck_admin.assertions.grammar import Assertion, parse
 from healthcheck_admin.assertions.jsonpath import MISSING, lookup
 from healthcheck_admin.assertions.values import AssertionSyntaxError, as_number, clip, interval_seconds
 from healthcheck_admin.conf import ALWAYS_SENSITIVE_HEADERS
-from healthcheck_admin.secrets import MASK, is_sensitive
+from healthcheck_admin.redaction import MASK, is_sensitive
 
 #: What a check with no assertions must satisfy. Cronitor's documentation states
 #: no default for checks without assertions; this is our choice: any status

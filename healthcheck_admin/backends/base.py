@@ -13,7 +13,7 @@ from types import TracebackType
 from typing import Any
 
 from healthcheck_admin.conf import app_settings
-from healthcheck_admin.secrets import MASK
+from healthcheck_admin.redaction import MASK
 
 MISSING_KEY = (
     "no Cronitor API key: set HEALTHCHECKS['API_KEY'] or the CRONITOR_API_KEY environment variable "

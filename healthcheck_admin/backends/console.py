@@ -12,7 +12,7 @@ from typing import Any, TextIO
 
 from healthcheck_admin.backends.base import BaseBackend, BatchResult, fake_code
 from healthcheck_admin.conf import app_settings
-from healthcheck_admin.secrets import MASK, mask_headers
+from healthcheck_admin.redaction import MASK, mask_headers
 
 
 class ConsoleBackend(BaseBackend):

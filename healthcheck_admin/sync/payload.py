@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from healthcheck_admin.conf import app_settings
 from healthcheck_admin.registry import fingerprint as canonical_fingerprint
-from healthcheck_admin.secrets import MASK, SecretError, mask_cookies, mask_headers, resolve_all
+from healthcheck_admin.redaction import MASK, SecretError, mask_cookies, mask_headers, resolve_all
 
 if TYPE_CHECKING:
     from healthcheck_admin.models import HealthcheckDefinition

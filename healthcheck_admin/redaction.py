@@ -1,4 +1,4 @@
-"""``env:NAME`` secret references and masking of sensitive header values."""
+"""Redaction: ``env:NAME`` secret references, masking of sensitive values and scrubbing of text."""
 
 from __future__ import annotations
 
