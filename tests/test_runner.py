@@ -8,6 +8,7 @@ import re
 import pytest
 from django.test import override_settings
 
+from healthcheck_admin.redaction import MASK
 from healthcheck_admin.runner import (
     RunConfig,
     allowed_hosts_from_settings,
@@ -19,7 +20,6 @@ from healthcheck_admin.runner import (
     run_one,
     swap_base_url,
 )
-from healthcheck_admin.redaction import MASK
 from tests.servers import serve
 from tests.utils import run_row, unsaved_row
 

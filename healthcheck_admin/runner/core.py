@@ -20,13 +20,13 @@ from requests.structures import CaseInsensitiveDict
 from urllib3.exceptions import InsecureRequestWarning
 
 from healthcheck_admin.assertions import AssertionSyntaxError, Outcome, ResponseFacts, evaluate_all
+from healthcheck_admin.redaction import MASK, SecretError, is_reference, is_sensitive, resolve_all
 from healthcheck_admin.runner.config import RunConfig, swap_base_url
 from healthcheck_admin.runner.exchange import Reply, Request, Stop, exchange
 from healthcheck_admin.runner.http import new_session, send_http
 from healthcheck_admin.runner.inprocess import in_process_guard, new_client, own_cookies, send_in_process
 from healthcheck_admin.runner.results import EXCERPT_CHARS, RunResult
 from healthcheck_admin.runner.tls import seconds_until_expiry
-from healthcheck_admin.redaction import MASK, SecretError, is_reference, is_sensitive, resolve_all
 
 if TYPE_CHECKING:
     from healthcheck_admin.models import HealthcheckDefinition

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from healthcheck_admin.conf import app_settings
-from healthcheck_admin.registry import fingerprint as canonical_fingerprint
 from healthcheck_admin.redaction import MASK, SecretError, mask_cookies, mask_headers, resolve_all
+from healthcheck_admin.registry import fingerprint as canonical_fingerprint
 
 if TYPE_CHECKING:
     from healthcheck_admin.models import HealthcheckDefinition
