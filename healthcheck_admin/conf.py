@@ -28,6 +28,8 @@ DEFAULTS: dict[str, Any] = {
     "BACKOFF_SECONDS": 0.5,
     "SYNC_ON_SAVE": True,
     "SYNC_ON_STARTUP": True,
+    "REFRESH": True,
+    "REFRESH_EVERY_SECONDS": 0,
     "ON_REMOVE": "pause",
     "KEY_STRATEGY": "default",
     "SENSITIVE_HEADERS": [],
@@ -118,6 +120,16 @@ class Settings:
     @property
     def SYNC_ON_STARTUP(self) -> bool:
         return bool(self.get("SYNC_ON_STARTUP"))
+
+    @property
+    def REFRESH(self) -> bool:
+        """Whether plan and push read Cronitor first when not told (``--no-refresh`` overrides)."""
+        return bool(self.get("REFRESH"))
+
+    @property
+    def REFRESH_EVERY_SECONDS(self) -> int:
+        """Period of the background refresh through the Tasks framework; 0 turns it off."""
+        return int(self.get("REFRESH_EVERY_SECONDS") or 0)
 
     @property
     def ON_REMOVE(self) -> str:

@@ -83,7 +83,7 @@ def test_plan_shows_actions_and_diffs_and_sends_nothing(api):
 
     assert api.requests == []
     assert "~ test.index (update)" in out
-    assert "    note: '' -> 'on call: ops'" in out
+    assert "    note: None -> 'on call: ops'" in out
     assert "+ brand-new (create)" in out
     assert "(unchanged)" not in out  # only at -v 2
     assert out.splitlines()[-1].startswith("Plan: 1 to create, 1 to update,")
@@ -217,9 +217,9 @@ def test_drift_reports_and_exit_code(api):
     assert "0 changed, 0 missing locally, 0 missing remotely" in out
 
     with api.lock:
-        api.monitors["test.index"]["paused"] = True
+        api.monitors["test.index"]["request"]["timeout_seconds"] = 3
     out, _ = command("drift")
-    assert "~ test.index: paused changed remotely" in out
+    assert "~ test.index: request.timeout_seconds changed remotely" in out
     code, message = exit_code("drift", "--exit-code")
     assert code == 2
     assert "drift found" in message

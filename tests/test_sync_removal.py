@@ -45,12 +45,12 @@ def paths(api: CronitorEmulator) -> list[tuple[str, str]]:
     return [(r.method, r.path) for r in api.requests]
 
 
-def test_pause_is_the_default_and_trusts_the_tag_we_pushed(api):
+def test_pause_is_the_default_and_reads_the_ownership_tag_remotely(api):
     row = pushed_then_removed(api)
 
     report = push()
 
-    assert paths(api) == [("GET", "/api/monitors/gone/pause")]
+    assert paths(api) == [("GET", "/api/monitors/gone"), ("GET", "/api/monitors/gone/pause")]
     assert report.removed == ["gone"]
     assert api.monitors["gone"]["paused"] is True
     fresh = reload(row)
@@ -86,7 +86,7 @@ def test_delete_waits_for_confirmation(api, settings):
 
     report = push(confirm_delete=True)
 
-    assert paths(api) == [("DELETE", "/api/monitors/gone")]
+    assert paths(api) == [("GET", "/api/monitors/gone"), ("DELETE", "/api/monitors/gone")]
     assert "gone" not in api.monitors
     assert report.removed == ["gone"]
     fresh = reload(row)

@@ -44,14 +44,17 @@ def _check_url(row: HealthcheckDefinition) -> None:
 
 
 def monitor_for(row: HealthcheckDefinition) -> Monitor:
-    """The unresolved monitor for ``row``; raises :class:`PayloadError` if the row has no host."""
+    """The unresolved monitor for ``row``; raises :class:`PayloadError` if the row has no host.
+
+    Only fields that the declaration or the row sets are present: an empty ``notify``, ``note``,
+    ``assertions``, ``headers``, ``cookies``, ``body`` or ``regions`` and an unset ``paused`` are
+    omitted, so that Cronitor keeps whatever ops set on the dashboard (omitted = leave as is).
+    """
     _check_url(row)
-    request: dict[str, Any] = {
-        "url": row.url,
-        "method": row.method,
-        "headers": dict(row.headers or {}),
-        "cookies": dict(row.cookies or {}),
-    }
+    request: dict[str, Any] = {"url": row.url, "method": row.method}
+    for name in ("headers", "cookies"):
+        if getattr(row, name):
+            request[name] = dict(getattr(row, name))
     if row.body:
         request["body"] = row.body
     request["timeout_seconds"] = row.timeout_seconds
@@ -59,18 +62,23 @@ def monitor_for(row: HealthcheckDefinition) -> Monitor:
         request["regions"] = list(row.regions)
     request["follow_redirects"] = row.follow_redirects
     request["verify_ssl"] = row.verify_ssl
-    return {
+    monitor: Monitor = {
         "type": "check",
         "key": row.key,
         "name": row.display_name,
         "schedule": f"every {row.interval_seconds} seconds",
         "request": request,
-        "assertions": list(row.assertions or []),
         "tags": _tags(row),
-        "notify": row.effective_notify,
-        "note": row.effective_note,
-        "paused": row.effective_paused,
     }
+    if row.assertions:
+        monitor["assertions"] = list(row.assertions)
+    if row.override_notify is not None or row.notify:
+        monitor["notify"] = row.effective_notify
+    if row.effective_note:
+        monitor["note"] = row.effective_note
+    if row.override_paused is not None or row.paused:
+        monitor["paused"] = row.effective_paused
+    return monitor
 
 
 def resolve(monitor: Monitor) -> Monitor:

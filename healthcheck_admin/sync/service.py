@@ -8,27 +8,24 @@ row edited while it was in flight matches nothing, so it is read again and pushe
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from healthcheck_admin.backends import get_backend
-from healthcheck_admin.backends.base import BaseBackend, BatchResult
+from healthcheck_admin.backends.base import BaseBackend, BatchResult, CronitorError
 from healthcheck_admin.conf import app_settings
 from healthcheck_admin.models import HealthcheckDefinition, Tombstone
+from healthcheck_admin.sync.account import may_record
 from healthcheck_admin.sync.payload import (
-    Monitor,
     PayloadError,
-    fingerprint,
     mask_monitor,
-    monitor_for,
-    resolve,
     scrub,
     secret_values,
 )
+from healthcheck_admin.sync.prepare import Item, Options, Progress, item_for, refresh_into, write_history
 from healthcheck_admin.sync.removal import is_due, record_deletion, remove_rows, remove_tombstones
 from healthcheck_admin.sync.report import PushReport
 
@@ -38,28 +35,6 @@ logger = logging.getLogger(__name__)
 
 STATUS = HealthcheckDefinition.STATUS
 MAX_ROUNDS = 3
-Progress = Callable[[int, int], None]
-
-
-@dataclass
-class _Item:
-    row: HealthcheckDefinition
-    monitor: Monitor
-    fingerprint: str
-    resolved: Monitor
-
-
-@dataclass
-class _Options:
-    force: bool
-    dry_run: bool
-    validate: bool
-    confirm_delete: bool
-    progress: Progress | None
-
-    @property
-    def writes(self) -> bool:
-        return not (self.dry_run or self.validate)
 
 
 def push(
@@ -70,6 +45,7 @@ def push(
     validate: bool = False,
     confirm_delete: bool = False,
     progress: Progress | None = None,
+    refresh: bool | None = None,
 ) -> PushReport:
     """Send what changed to the backend and record the outcome on each row.
 
@@ -77,16 +53,23 @@ def push(
     unchanged rows. ``dry_run`` sends and writes nothing (see ``report.would_send``).
     ``validate`` sends with ``"rollback": true`` and writes nothing. ``confirm_delete``
     allows ``ON_REMOVE = "delete"`` to delete. ``progress(done, total)`` runs after each batch.
+    ``refresh`` (default ``HEALTHCHECKS["REFRESH"]``, True) reads Cronitor first and decides
+    three ways (see :mod:`.threeway`); a failed read sends nothing and sets ``report.error``.
+    ``refresh=False`` is the fast path: it trusts the bookkeeping (``--no-refresh``).
     """
-    options = _Options(force, dry_run, validate, confirm_delete, progress)
+    refreshing = app_settings.REFRESH if refresh is None else refresh
+    options = Options(force, dry_run, validate, confirm_delete, progress, refreshing)
     selected = list(HealthcheckDefinition.objects.all() if rows is None else rows)
     tombstones = list(Tombstone.objects.all()) if rows is None else []
     return _run(selected, tombstones, options)
 
 
-def push_keys(keys: Sequence[str], *, force: bool = False) -> PushReport:
-    """Push the rows with these keys (and apply removal to tombstones among them); for tasks."""
-    options = _Options(force, False, False, False, None)
+def push_keys(keys: Sequence[str], *, force: bool = False, refresh: bool = False) -> PushReport:
+    """Push the rows with these keys (and apply removal to tombstones among them); for tasks.
+
+    No refresh by default: a save pushes one row, and a refresh lists every page.
+    """
+    options = Options(force, False, False, False, None, refresh)
     rows = list(HealthcheckDefinition.objects.filter(key__in=list(keys)))
     tombstones = list(Tombstone.objects.filter(key__in=list(keys)))
     return _run(rows, tombstones, options)
@@ -98,38 +81,55 @@ def remove_monitor(key: str, monitor_code: str = "") -> None:
     A failure is logged and kept on the row's tombstone, so that the next push retries it.
     """
     tombstone, _ = Tombstone.objects.get_or_create(key=key, defaults={"monitor_code": monitor_code})
-    report = _run([], [tombstone], _Options(False, False, False, False, None))
+    report = _run([], [tombstone], Options(False, False, False, False, None))
     for failed_key, error in report.failed.items():
         logger.warning("Removing monitor %r failed: %s", failed_key, error)
 
 
-def _run(rows: list[HealthcheckDefinition], tombstones: list[Tombstone], options: _Options) -> PushReport:
+def _run(rows: list[HealthcheckDefinition], tombstones: list[Tombstone], options: Options) -> PushReport:
     report = PushReport(dry_run=options.dry_run, validate=options.validate)
-    if options.dry_run:
-        _dry_run(rows, tombstones, options, report)
-        return report
     with get_backend() as backend:
         try:
-            for round_number in range(MAX_ROUNDS):
-                active = [row for row in rows if row.removed_at is None]
-                conflicts = _push_rows(backend, active, options, report)
-                if options.writes:
-                    due = [row for row in rows if is_due(row)]
-                    conflicts += remove_rows(
-                        backend, due, confirm_delete=options.confirm_delete, report=report
-                    )
-                if not conflicts:
-                    break
-                rows = _reread(conflicts, report)
-                if round_number == MAX_ROUNDS - 1:
-                    keys = ", ".join(row.key for row in rows)
-                    logger.warning("Rows kept changing while being pushed; push them again: %s", keys)
-                options = _Options(True, False, False, options.confirm_delete, options.progress)
-            if options.writes and tombstones:
-                remove_tombstones(backend, tombstones, confirm_delete=options.confirm_delete, report=report)
+            try:
+                refresh_into(backend, rows, tombstones, options)
+            except CronitorError as exc:
+                report.error = f"{exc.message}; nothing was sent (or use --no-refresh)"
+                return report
+            if options.dry_run:
+                _dry_run(rows, tombstones, options, report)
+                return report
+            _rounds(backend, rows, tombstones, options, report)
         finally:
             report.requests = backend.request_count
     return report
+
+
+def _rounds(
+    backend: BaseBackend,
+    rows: list[HealthcheckDefinition],
+    tombstones: list[Tombstone],
+    options: Options,
+    report: PushReport,
+) -> None:
+    for round_number in range(MAX_ROUNDS):
+        active = [row for row in rows if row.removed_at is None]
+        conflicts = _push_rows(backend, active, options, report)
+        if options.writes:
+            due = [row for row in rows if is_due(row)]
+            conflicts += remove_rows(
+                backend, due, confirm_delete=options.confirm_delete, report=report, remote=options.remote
+            )
+        if not conflicts:
+            break
+        rows = _reread(conflicts, report)
+        if round_number == MAX_ROUNDS - 1:
+            keys = ", ".join(row.key for row in rows)
+            logger.warning("Rows kept changing while being pushed; push them again: %s", keys)
+        options.force = True
+    if options.writes and tombstones:
+        remove_tombstones(
+            backend, tombstones, confirm_delete=options.confirm_delete, report=report, remote=options.remote
+        )
 
 
 def _reread(pks: list[int], report: PushReport) -> list[HealthcheckDefinition]:
@@ -144,27 +144,35 @@ def _reread(pks: list[int], report: PushReport) -> list[HealthcheckDefinition]:
 
 
 def _prepare(
-    rows: Iterable[HealthcheckDefinition], options: _Options, report: PushReport
-) -> tuple[list[_Item], list[int]]:
-    """Build the monitors to send; rows that cannot be built fail now. Returns (items, conflicts)."""
-    items: list[_Item] = []
+    rows: Iterable[HealthcheckDefinition], options: Options, report: PushReport
+) -> tuple[list[Item], list[int]]:
+    """Build the monitors to send; rows that cannot be built fail now. Returns (items, conflicts).
+
+    Rows whose remote copy already matches but whose bookkeeping is stale (adopted, another
+    account) are recorded here without being sent.
+    """
+    items: list[Item] = []
     conflicts: list[int] = []
     for row in rows:
         try:
-            monitor = monitor_for(row)
-            digest = fingerprint(monitor)
-            if not options.force and digest == row.pushed_fingerprint and row.status == STATUS.synced:
-                report.skipped += 1
-                continue
-            items.append(_Item(row, monitor, digest, resolve(monitor)))
+            item = item_for(row, options)
         except PayloadError as exc:
             if not _fail(row, str(exc), options, report):
                 conflicts.append(row.pk)
+            continue
+        if item is None:
+            report.skipped += 1
+        elif item.resolved is None:
+            report.skipped += 1
+            if options.writes:
+                conflicts += _record([item], BatchResult(codes={row.key: item.code}), options, report, set())
+        else:
+            items.append(item)
     return items, conflicts
 
 
 def _push_rows(
-    backend: BaseBackend, rows: list[HealthcheckDefinition], options: _Options, report: PushReport
+    backend: BaseBackend, rows: list[HealthcheckDefinition], options: Options, report: PushReport
 ) -> list[int]:
     items, conflicts = _prepare(rows, options, report)
     size = max(1, app_settings.BATCH_SIZE)
@@ -174,10 +182,14 @@ def _push_rows(
         if abort is not None:  # the API is unreachable or refused the key: do not try the rest
             result = BatchResult(error=abort)
         else:
-            result = backend.put_monitors([item.resolved for item in chunk], rollback=options.validate)
+            result = backend.put_monitors(
+                [item.resolved for item in chunk if item.resolved is not None], rollback=options.validate
+            )
             report.sent += len(chunk)
             abort = result.error if result.abort else None
-        secrets = {value for item in chunk for value in secret_values(item.monitor, item.resolved)}
+        secrets = {
+            value for item in chunk for value in secret_values(item.monitor, item.resolved or item.monitor)
+        }
         api_key = str(getattr(backend, "api_key", "") or "")
         conflicts += _record(
             chunk, result, options, report, secrets | ({api_key} if len(api_key) >= 4 else set())
@@ -188,11 +200,16 @@ def _push_rows(
 
 
 def _record(
-    chunk: list[_Item], result: BatchResult, options: _Options, report: PushReport, secrets: set[str]
+    chunk: list[Item], result: BatchResult, options: Options, report: PushReport, secrets: set[str]
 ) -> list[int]:
-    """Write each row's outcome; server text is scrubbed of every secret this chunk sent."""
+    """Write each row's outcome; server text is scrubbed of every secret this chunk sent.
+
+    A local backend leaves rows recorded for a real account as they are (see
+    :mod:`.account`); the console and dummy backends store no monitor code.
+    """
     conflicts: list[int] = []
     now = timezone.now()
+    backend = options.backend
     for item in chunk:
         key = item.row.key
         code = result.codes.get(key)
@@ -202,22 +219,31 @@ def _record(
             if not _fail(item.row, error, options, report):
                 conflicts.append(item.row.pk)
             continue
+        if backend is not None and not may_record(backend, options.account, item.row.account):
+            report.unrecorded.append(key)
+            continue
+        disabled = result.disabled.get(key)
         if options.writes and not _write(
             item.row,
-            monitor_code=code,
-            status=STATUS.synced,
+            monitor_code=code if backend is None or backend.records_codes else "",
+            status=STATUS.disabled if disabled else STATUS.synced,
             last_pushed_at=now,
             pushed_fingerprint=item.fingerprint,
             pushed_payload=mask_monitor(item.monitor),
-            last_error="",
+            last_error=scrub(disabled, secrets) if disabled else "",
+            account=options.account,
         ):
             conflicts.append(item.row.pk)
             continue
+        if options.writes:
+            write_history(item)
         report.synced.append(key)
+        if disabled:
+            report.disabled.append(key)
     return conflicts
 
 
-def _fail(row: HealthcheckDefinition, error: str, options: _Options, report: PushReport) -> bool:
+def _fail(row: HealthcheckDefinition, error: str, options: Options, report: PushReport) -> bool:
     """Record a failed row; False when the row changed meanwhile (it is pushed again)."""
     if options.writes and not _write(row, status=STATUS.failed, last_error=error):
         return False
@@ -231,10 +257,10 @@ def _write(row: HealthcheckDefinition, **values: Any) -> bool:
 
 
 def _dry_run(
-    rows: list[HealthcheckDefinition], tombstones: list[Tombstone], options: _Options, report: PushReport
+    rows: list[HealthcheckDefinition], tombstones: list[Tombstone], options: Options, report: PushReport
 ) -> None:
     items, _ = _prepare([row for row in rows if row.removed_at is None], options, report)
-    report.would_send = [mask_monitor(item.monitor) for item in items]
+    report.would_send = [mask_monitor(item.unresolved or item.monitor) for item in items]
     report.would_remove = [row.key for row in rows if is_due(row)] + [t.key for t in tombstones]
     if app_settings.ON_REMOVE == "delete" and not options.confirm_delete:
         report.pending_deletion = list(report.would_remove)
