@@ -11,7 +11,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
-from healthcheck_admin import declarations as d
+from healthcheck_admin import limits as d
+from healthcheck_admin.declarations import check_assertions
 from healthcheck_admin.models import OVERRIDE_FIELDS, HealthcheckDefinition
 from healthcheck_admin.redaction import MASK, mask_field, masks_cookie, masks_header
 
@@ -19,7 +20,7 @@ http_url = URLValidator(schemes=["http", "https"])
 
 
 def _wrap(check: Callable[[], Any]) -> Any:
-    """Run a declarations validator, turning its HealthcheckError into a field error."""
+    """Run a validator of :mod:`healthcheck_admin.limits`, turning its HealthcheckError into a field error."""
     try:
         return check()
     except d.HealthcheckError as exc:
@@ -131,9 +132,26 @@ class HealthcheckDefinitionForm(forms.ModelForm):  # type: ignore[type-arg]
     def clean_key(self) -> str:
         return str(_wrap(lambda: d.check_key(self.cleaned_data.get("key"))))
 
+    def clean_name(self) -> str:
+        name = self.cleaned_data.get("name", "")
+        return str(_wrap(lambda: d.check_text("name", name, max_length=d.MAX_NAME)))
+
+    def clean_note(self) -> str:
+        note = self.cleaned_data.get("note", "")
+        return str(_wrap(lambda: d.check_text("note", note, allowed=d.MULTILINE, max_length=d.MAX_NOTE)))
+
+    def clean_override_note(self) -> str | None:
+        note = self.cleaned_data.get("override_note")
+        return _wrap(lambda: d.check_optional_str("note", note, d.MAX_NOTE, allowed=d.MULTILINE))  # type: ignore[no-any-return]
+
+    def clean_body(self) -> str:
+        body = self.cleaned_data.get("body", "")
+        return str(_wrap(lambda: d.check_text("body", body, allowed=d.MULTILINE)))
+
     def clean_url(self) -> str:
         url = self.cleaned_data.get("url", "")
         http_url(url)
+        _wrap(lambda: d.check_url("url", url))
         parts = urlsplit(url)
         try:
             parts.port  # noqa: B018 - raises ValueError for a port outside 0-65535
@@ -160,7 +178,7 @@ class HealthcheckDefinitionForm(forms.ModelForm):  # type: ignore[type-arg]
         return dict(_wrap(lambda: d.check_str_map("cookies", value)))
 
     def clean_assertions(self) -> list[str]:
-        return list(_wrap(lambda: d.check_assertions(self.cleaned_data.get("assertions"))))
+        return list(_wrap(lambda: check_assertions(self.cleaned_data.get("assertions"))))
 
     def clean_tags(self) -> list[str]:
         return list(_wrap(lambda: d.check_str_list("tags", self.cleaned_data.get("tags"))))

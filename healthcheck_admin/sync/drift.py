@@ -6,22 +6,19 @@ The remote list is read in full (every page). A list error raises
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from healthcheck_admin.backends import get_backend
 from healthcheck_admin.backends.base import CronitorError
 from healthcheck_admin.conf import app_settings
+from healthcheck_admin.limits import schedule_seconds
 from healthcheck_admin.models import HealthcheckDefinition
 from healthcheck_admin.redaction import secret_values
 from healthcheck_admin.sync.payload import PayloadError, flatten, monitor_for, resolve
 
 #: Fields that identify a monitor rather than describe it.
 IGNORED = frozenset({"type", "key"})
-_INTERVAL = re.compile(r"^every\s+(\d+)\s*([a-z]+)$")
-_UNITS = {"s": 1, "sec": 1, "second": 1, "seconds": 1, "min": 60, "mins": 60, "minute": 60, "minutes": 60}
-_UNITS.update({"h": 3600, "hour": 3600, "hours": 3600})
 
 
 @dataclass
@@ -60,10 +57,8 @@ class DriftReport:
 
 
 def _schedule(value: Any) -> Any:
-    match = _INTERVAL.match(str(value).strip().lower()) if isinstance(value, str) else None
-    if match and match.group(2) in _UNITS:
-        return int(match.group(1)) * _UNITS[match.group(2)]
-    return value
+    seconds = schedule_seconds(value) if isinstance(value, str) else None
+    return value if seconds is None else seconds
 
 
 def _normal(name: str, value: Any) -> Any:
