@@ -40,7 +40,7 @@ def test_list_upserts_the_code_checks_then_prints_one_row_each(api):
     lines = out.splitlines()
     keys = sorted(HealthcheckDefinition.objects.values_list("key", flat=True))
     assert len(keys) > 1  # the code checks of tests/urls.py were upserted
-    assert lines[0].split() == ["KEY", "SOURCE", "METHOD", "URL", "STATUS"]
+    assert lines[0].split() == ["HEALTH", "KEY", "SOURCE", "METHOD", "URL", "STATUS"]
     assert len(lines) == len(keys) + 2
     row_line = next(line for line in lines if line.startswith("admin-row"))
     assert row_line.split() == ["admin-row", "admin", "POST", "https://example.com/admin-row/", "pending"]
@@ -53,6 +53,10 @@ def test_list_json_is_a_list_of_objects(api):
     data = json.loads(out)
     row = next(item for item in data if item["key"] == "a")
     assert row == {
+        "health": "unknown",
+        "health_event": "",
+        "health_event_at": None,
+        "health_read_at": None,
         "key": "a",
         "source": "admin",
         "method": "GET",

@@ -17,14 +17,15 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from healthcheck_admin import declarations as d
+from healthcheck_admin import limits as d
 from healthcheck_admin.backends import get_backend
 from healthcheck_admin.conf import app_settings
 from healthcheck_admin.models import HealthcheckDefinition
+from healthcheck_admin.redaction import mask_monitor
 from healthcheck_admin.sync.account import account_for
 from healthcheck_admin.sync.drift import _schedule
 from healthcheck_admin.sync.history import record_event
-from healthcheck_admin.sync.payload import fingerprint, mask_monitor, monitor_for, resolve
+from healthcheck_admin.sync.payload import fingerprint, monitor_for, resolve
 from healthcheck_admin.sync.threeway import outgoing
 
 STATUS = HealthcheckDefinition.STATUS

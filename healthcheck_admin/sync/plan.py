@@ -18,9 +18,9 @@ from healthcheck_admin.backends import get_backend
 from healthcheck_admin.backends.base import RemoteUnknown
 from healthcheck_admin.conf import app_settings
 from healthcheck_admin.models import HealthcheckDefinition, Tombstone
-from healthcheck_admin.redaction import MASK
+from healthcheck_admin.redaction import MASK, mask_monitor
 from healthcheck_admin.sync.account import account_for
-from healthcheck_admin.sync.payload import Monitor, PayloadError, diff, fingerprint, mask_monitor, monitor_for
+from healthcheck_admin.sync.payload import Monitor, PayloadError, diff, fingerprint, monitor_for
 from healthcheck_admin.sync.refresh import RemoteState, read_remote
 from healthcheck_admin.sync.removal import is_due
 from healthcheck_admin.sync.threeway import for_row

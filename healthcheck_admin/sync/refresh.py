@@ -21,7 +21,7 @@ from django.utils import timezone
 from healthcheck_admin.backends.base import BaseBackend, CronitorError, RemoteUnknown
 from healthcheck_admin.conf import app_settings
 from healthcheck_admin.models import HealthcheckDefinition
-from healthcheck_admin.sync.payload import known_secrets, mask_monitor, scrub
+from healthcheck_admin.redaction import mask_monitor, secret_values
 
 HEALTH = HealthcheckDefinition.HEALTH
 STATUS = HealthcheckDefinition.STATUS
@@ -76,9 +76,10 @@ def read_remote(backend: BaseBackend, keys: Iterable[str]) -> RemoteState:
     except RemoteUnknown:
         raise
     except CronitorError as exc:  # a server may echo anything: never let it carry a secret on
-        secrets = known_secrets(HealthcheckDefinition.objects.filter(key__in=wanted))
+        for row in HealthcheckDefinition.objects.filter(key__in=wanted).only("headers", "cookies"):
+            backend.hide(secret_values(row.headers, row.cookies))
         raise CronitorError(
-            f"cannot read the monitors on Cronitor: {scrub(exc.message, secrets)}",
+            f"cannot read the monitors on Cronitor: {backend.scrub(exc.message)}",
             permanent=exc.permanent,
             status=exc.status,
         ) from None

@@ -18,13 +18,9 @@ from healthcheck_admin.backends import get_backend
 from healthcheck_admin.backends.base import BaseBackend, BatchResult, CronitorError
 from healthcheck_admin.conf import app_settings
 from healthcheck_admin.models import HealthcheckDefinition, Tombstone
+from healthcheck_admin.redaction import mask_monitor, secret_values
 from healthcheck_admin.sync.account import may_record
-from healthcheck_admin.sync.payload import (
-    PayloadError,
-    mask_monitor,
-    scrub,
-    secret_values,
-)
+from healthcheck_admin.sync.payload import PayloadError
 from healthcheck_admin.sync.prepare import Item, Options, Progress, item_for, refresh_into, write_history
 from healthcheck_admin.sync.removal import is_due, record_deletion, remove_rows, remove_tombstones
 from healthcheck_admin.sync.report import PushReport
@@ -164,8 +160,9 @@ def _prepare(
             report.skipped += 1
         elif item.resolved is None:
             report.skipped += 1
-            if options.writes:
-                conflicts += _record([item], BatchResult(codes={row.key: item.code}), options, report, set())
+            if options.writes and options.backend is not None:
+                result = BatchResult(codes={row.key: item.code})
+                conflicts += _record([item], result, options, report, options.backend)
         else:
             items.append(item)
     return items, conflicts
@@ -179,6 +176,8 @@ def _push_rows(
     abort: str | None = None
     for start in range(0, len(items), size):
         chunk = items[start : start + size]
+        for item in chunk:  # the backend scrubs these before it cuts any text a server sent
+            backend.hide(secret_values(item.row.headers, item.row.cookies))
         if abort is not None:  # the API is unreachable or refused the key: do not try the rest
             result = BatchResult(error=abort)
         else:
@@ -187,50 +186,43 @@ def _push_rows(
             )
             report.sent += len(chunk)
             abort = result.error if result.abort else None
-        secrets = {
-            value for item in chunk for value in secret_values(item.monitor, item.resolved or item.monitor)
-        }
-        api_key = str(getattr(backend, "api_key", "") or "")
-        conflicts += _record(
-            chunk, result, options, report, secrets | ({api_key} if len(api_key) >= 4 else set())
-        )
+        conflicts += _record(chunk, result, options, report, backend)
         if options.progress is not None:
             options.progress(start + len(chunk), len(items))
     return conflicts
 
 
 def _record(
-    chunk: list[Item], result: BatchResult, options: Options, report: PushReport, secrets: set[str]
+    chunk: list[Item], result: BatchResult, options: Options, report: PushReport, backend: BaseBackend
 ) -> list[int]:
-    """Write each row's outcome; server text is scrubbed of every secret this chunk sent.
+    """Write each row's outcome; server text is scrubbed of every secret the backend knows.
 
     A local backend leaves rows recorded for a real account as they are (see
     :mod:`.account`); the console and dummy backends store no monitor code.
     """
     conflicts: list[int] = []
     now = timezone.now()
-    backend = options.backend
     for item in chunk:
         key = item.row.key
         code = result.codes.get(key)
         if code is None:
             error = result.errors.get(key) or result.error or "Cronitor did not confirm this monitor"
-            error = scrub(error, secrets)
+            error = backend.scrub(error)
             if not _fail(item.row, error, options, report):
                 conflicts.append(item.row.pk)
             continue
-        if backend is not None and not may_record(backend, options.account, item.row.account):
+        if not may_record(backend, options.account, item.row.account):
             report.unrecorded.append(key)
             continue
         disabled = result.disabled.get(key)
         if options.writes and not _write(
             item.row,
-            monitor_code=code if backend is None or backend.records_codes else "",
+            monitor_code=code if backend.records_codes else "",
             status=STATUS.disabled if disabled else STATUS.synced,
             last_pushed_at=now,
             pushed_fingerprint=item.fingerprint,
             pushed_payload=mask_monitor(item.monitor),
-            last_error=scrub(disabled, secrets) if disabled else "",
+            last_error=backend.scrub(disabled) if disabled else "",
             account=options.account,
         ):
             conflicts.append(item.row.pk)

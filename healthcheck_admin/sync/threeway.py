@@ -16,8 +16,9 @@ import copy
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from healthcheck_admin.redaction import mask_monitor
 from healthcheck_admin.sync.drift import _normal
-from healthcheck_admin.sync.payload import Monitor, PayloadError, flatten, mask_monitor, resolve
+from healthcheck_admin.sync.payload import Monitor, PayloadError, flatten, resolve
 
 #: The value that clears a field we pushed before and no longer set.
 CLEAR: dict[str, Any] = {
