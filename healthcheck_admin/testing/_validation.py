@@ -1,7 +1,7 @@
 """Strict validation of monitor documents, as the emulator's ``PUT /api/monitors`` applies it.
 
 The emulator is a *shared-rules fake* (see ``docs/testing.rst``): the field lists, ranges and the
-assertion grammar come from the package's own modules (:mod:`healthcheck_admin.declarations`, and
+assertion grammar come from the package's own modules (:mod:`healthcheck_admin.limits` and
 :mod:`healthcheck_admin.assertions.grammar`, both free of Django), so a rule the client gets wrong is
 wrong here too. What the emulator checks on its own is the protocol: body shapes, merge semantics,
 authentication, pagination, health and quota.
@@ -19,17 +19,23 @@ from typing import Any
 
 from healthcheck_admin.assertions.grammar import parse as parse_assertion
 from healthcheck_admin.assertions.values import AssertionSyntaxError
-from healthcheck_admin.declarations import METHODS, REGIONS
-from healthcheck_admin.declarations import REQUEST_FIELDS as declared_request_fields
+from healthcheck_admin.limits import (
+    INTERVAL_RANGE,
+    MAX_KEY,
+    MAX_REQUEST_MAP,
+    METHODS,
+    REGIONS,
+    TIMEOUT_RANGE,
+    schedule_seconds,
+)
+from healthcheck_admin.limits import REQUEST_FIELDS as declared_request_fields
 
 Problem = tuple[str, str]
 
 TYPES = ("job", "check", "heartbeat", "site")
 PLATFORMS = ("http", "browser", "tcp", "udp")
-MAX_KEY_LENGTH = 100
-MAX_MAP_CHARS = 5120
-INTERVAL_RANGE = (30, 3600)
-TIMEOUT_RANGE = (1, 15)
+MAX_KEY_LENGTH = MAX_KEY
+MAX_MAP_CHARS = MAX_REQUEST_MAP
 
 WRITABLE_FIELDS = frozenset(
     {
@@ -48,22 +54,12 @@ READ_ONLY_FIELDS = frozenset(
 )  # fmt: skip
 REQUEST_FIELDS = frozenset(declared_request_fields)
 
-_INTERVAL_RE = re.compile(
-    r"^every\s+(\d+)\s*(seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d)$", re.IGNORECASE
-)
-_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _METRIC_ASSERTION_RE = re.compile(r"^metric\.(duration|count|error_count|error_rate)\s+(<|<=|>|>=|=)\s+.+$")
 
 
 def parse_interval(text: str) -> int | None:
     """Seconds in ``"every 5 minutes"`` (also ``every 30 s``, ``every 1 min``); None if unreadable."""
-    match = _INTERVAL_RE.match(text.strip())
-    if not match:
-        return None
-    unit = match.group(2).lower()
-    if unit.startswith("min") or unit == "m":
-        unit = "m"
-    return int(match.group(1)) * _UNIT_SECONDS[unit[0]]
+    return schedule_seconds(text)
 
 
 def unknown_fields(item: Mapping[str, Any]) -> list[Problem]:
