@@ -42,8 +42,15 @@ def test_list_upserts_the_code_checks_then_prints_one_row_each(api):
     assert len(keys) > 1  # the code checks of tests/urls.py were upserted
     assert lines[0].split() == ["HEALTH", "KEY", "SOURCE", "METHOD", "URL", "STATUS"]
     assert len(lines) == len(keys) + 2
-    row_line = next(line for line in lines if line.startswith("admin-row"))
-    assert row_line.split() == ["admin-row", "admin", "POST", "https://example.com/admin-row/", "pending"]
+    row_line = next(line for line in lines if " admin-row " in line)
+    assert row_line.split() == [
+        "unknown",
+        "admin-row",
+        "admin",
+        "POST",
+        "https://example.com/admin-row/",
+        "pending",
+    ]
     assert lines[-1] == f"{len(keys)} checks"
 
 
