@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from healthcheck_admin import limits as d
 from healthcheck_admin.declarations import check_assertions
 from healthcheck_admin.models import OVERRIDE_FIELDS, HealthcheckDefinition
-from healthcheck_admin.redaction import MASK, is_reference, is_sensitive
+from healthcheck_admin.redaction import MASK, mask_field, masks_cookie, masks_header
 
 http_url = URLValidator(schemes=["http", "https"])
 
@@ -29,20 +29,16 @@ def _wrap(check: Callable[[], Any]) -> Any:
 
 
 class JSONObjectField(forms.JSONField):
-    """A JSON field whose sensitive values are shown masked and kept when left masked."""
+    """A JSON object of headers whose sensitive values are shown as the mask (see ``redaction``)."""
+
+    masked_as = "headers"
 
     def prepare_value(self, value: Any) -> Any:
-        if isinstance(value, dict):
-            value = {k: MASK if isinstance(v, str) and self.masks(k, v) else v for k, v in value.items()}
-        return super().prepare_value(value)
-
-    def masks(self, name: str, value: str) -> bool:
-        return not is_reference(value) and is_sensitive(name)
+        return super().prepare_value(mask_field(self.masked_as, value))
 
 
 class CookiesField(JSONObjectField):
-    def masks(self, name: str, value: str) -> bool:
-        return not is_reference(value)
+    masked_as = "cookies"
 
 
 class OptionalJSONField(forms.JSONField):
@@ -107,11 +103,31 @@ class HealthcheckDefinitionForm(forms.ModelForm):  # type: ignore[type-arg]
         fields = ("key", "name", *d.REQUEST_FIELDS, *d.MONITOR_FIELDS, *OVERRIDE_FIELDS)
 
     def _keep_masked(self, name: str, value: Any) -> Any:
-        """A value left as the mask means "unchanged": restore what is stored."""
-        stored = getattr(self.instance, name, None) or {}
+        """The mask means "keep the stored value of this same header (or cookie)", and nothing else.
+
+        A masked value under a name that holds no masked value (a renamed header, a new row)
+        is an error, and so is a value that contains the mask: it would be sent as the secret.
+        """
         if not isinstance(value, dict):
             return value
-        return {k: stored.get(k, v) if v == MASK else v for k, v in value.items()}
+        stored = getattr(self.instance, name, None) or {}
+        masks = masks_header if name == "headers" else masks_cookie
+        kept: dict[str, Any] = {}
+        for item, given in value.items():
+            if isinstance(given, str) and MASK in given:
+                if given != MASK or item not in stored or not masks(item, stored[item]):
+                    raise ValidationError(
+                        _(
+                            "%(what)s %(name)r: %(mask)r stands only for the value already stored under "
+                            "this same name, and %(name)r has none; type the value again "
+                            '(or an "env:NAME" reference).'
+                        ),
+                        code="masked",
+                        params={"what": name[:-1].capitalize(), "name": item, "mask": MASK},
+                    )
+                given = stored[item]
+            kept[item] = given
+        return kept
 
     def clean_key(self) -> str:
         return str(_wrap(lambda: d.check_key(self.cleaned_data.get("key"))))

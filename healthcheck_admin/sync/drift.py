@@ -14,7 +14,8 @@ from healthcheck_admin.backends.base import CronitorError
 from healthcheck_admin.conf import app_settings
 from healthcheck_admin.limits import schedule_seconds
 from healthcheck_admin.models import HealthcheckDefinition
-from healthcheck_admin.sync.payload import PayloadError, flatten, known_secrets, monitor_for, resolve, scrub
+from healthcheck_admin.redaction import secret_values
+from healthcheck_admin.sync.payload import PayloadError, flatten, monitor_for, resolve
 
 #: Fields that identify a monitor rather than describe it.
 IGNORED = frozenset({"type", "key"})
@@ -108,12 +109,13 @@ def drift() -> DriftReport:
     tag = app_settings.OWNERSHIP_TAG
     rows = {row.key: row for row in HealthcheckDefinition.objects.all()}
     with get_backend() as backend:
+        for row in rows.values():  # a server may echo anything: the backend scrubs these before cutting
+            backend.hide(secret_values(row.headers, row.cookies))
         try:
             remote = {str(m.get("key")): m for m in backend.list_monitors(tag=tag)}
-        except CronitorError as exc:  # a server may echo anything: never let it carry a secret on
-            raise CronitorError(
-                scrub(exc.message, known_secrets(rows.values())), permanent=exc.permanent, status=exc.status
-            ) from None
+        except CronitorError as exc:  # and again here, for a backend that does not scrub its errors
+            message = backend.scrub(exc.message)
+            raise CronitorError(message, permanent=exc.permanent, status=exc.status) from None
     report = DriftReport(checked=len(remote))
     for key, monitor in sorted(remote.items()):
         if key not in rows:
