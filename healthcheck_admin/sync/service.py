@@ -179,7 +179,7 @@ def _push_rows(
         for item in chunk:  # the backend scrubs these before it cuts any text a server sent
             backend.hide(secret_values(item.row.headers, item.row.cookies))
         if abort is not None:  # the API is unreachable or refused the key: do not try the rest
-            result = BatchResult(error=abort)
+            result = BatchResult(error=abort, abort=True)
         else:
             result = backend.put_monitors(
                 [item.resolved for item in chunk if item.resolved is not None], rollback=options.validate
@@ -205,6 +205,9 @@ def _record(
     for item in chunk:
         key = item.row.key
         code = result.codes.get(key)
+        if code is None and result.abort and _moving(item):
+            report.skipped += 1  # unchanged, sent only to a new account that cannot be reached
+            continue
         if code is None:
             error = result.errors.get(key) or result.error or "Cronitor did not confirm this monitor"
             error = backend.scrub(error)
@@ -233,6 +236,12 @@ def _record(
         if disabled:
             report.disabled.append(key)
     return conflicts
+
+
+def _moving(item: Item) -> bool:
+    """Unchanged and synced: sent only because the account changed (its state stays as it is)."""
+    row = item.row
+    return row.status == STATUS.synced and item.fingerprint == row.pushed_fingerprint
 
 
 def _fail(row: HealthcheckDefinition, error: str, options: Options, report: PushReport) -> bool:
