@@ -15,8 +15,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from healthcheck_admin.conf import app_settings
-from healthcheck_admin.declarations import MONITOR_FIELDS, REQUEST_FIELDS
 from healthcheck_admin.forms import HealthcheckDefinitionForm
+from healthcheck_admin.limits import MONITOR_FIELDS, REQUEST_FIELDS
 from healthcheck_admin.models import CODE_FIELDS, OVERRIDE_FIELDS, HealthcheckDefinition
 
 logger = logging.getLogger(__name__)

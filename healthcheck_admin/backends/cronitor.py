@@ -26,6 +26,7 @@ from healthcheck_admin.backends.http import (
     where,
 )
 from healthcheck_admin.conf import app_settings
+from healthcheck_admin.redaction import secret_values
 from healthcheck_admin.transport import deadline, failure_phrase, new_session
 
 logger = logging.getLogger(__name__)
@@ -67,6 +68,9 @@ class CronitorBackend(BaseBackend):
 
     def __repr__(self) -> str:  # never shows the key
         return f"<CronitorBackend {self.api_url}>"
+
+    def own_secrets(self) -> frozenset[str]:
+        return frozenset({self.api_key} if self.api_key else ())
 
     # -- transport ---------------------------------------------------------------------------
     def session(self) -> requests.Session:
@@ -136,20 +140,19 @@ class CronitorBackend(BaseBackend):
             time.sleep(delay)
             attempt += 1
 
-    @staticmethod
-    def _judge(label: str, response: requests.Response) -> CronitorError | None:
+    def _judge(self, label: str, response: requests.Response) -> CronitorError | None:
         """None for a success; else the error, whose ``permanent`` decides whether to retry."""
         if 300 <= response.status_code < 400:
             return redirect_error(label, response)
         if response.status_code < 400:
             return None
-        return status_error(label, response)
+        return status_error(label, response, self.secrets)
 
     def _json(self, method: str, path: str, **kwargs: Any) -> Any:
         label = where(method, path, self.api_url)
         response = self.send(method, path, **kwargs)
         if response.status_code != 200:
-            raise status_error(label, response)
+            raise status_error(label, response, self.secrets)
         return parse_json(label, response)
 
     # -- batch upsert --------------------------------------------------------------------------
@@ -159,6 +162,9 @@ class CronitorBackend(BaseBackend):
             result.error, result.abort = MISSING_KEY, True
             result.fail(monitor_keys(monitors), MISSING_KEY)
             return result
+        for monitor in monitors:  # a server may echo what it was sent: never let a value through
+            request = monitor.get("request") or {}
+            self.hide(secret_values(request.get("headers"), request.get("cookies")))
         start = self.request_count
         fatal: str | None = None
         for offset in range(0, len(monitors), self.batch_size):
@@ -186,7 +192,7 @@ class CronitorBackend(BaseBackend):
                     pending.extend(self._split(label, response, part, result))
                     continue
                 if not 200 <= response.status_code < 300:
-                    raise status_error(label, response)
+                    raise status_error(label, response, self.secrets)
                 data = parse_json(label, response)
             except CronitorError as exc:
                 result.error = exc.message
@@ -202,14 +208,14 @@ class CronitorBackend(BaseBackend):
         self, label: str, response: requests.Response, part: Monitors, result: BatchResult
     ) -> list[Monitors]:
         """Fail the monitors a 400 names and return what to resend (bisecting when none is named)."""
-        bad = rejected_monitors(response, monitor_keys(part))
+        bad = rejected_monitors(response, monitor_keys(part), self.secrets)
         if bad:
             for key, message in bad.items():
                 result.fail([key], f"Cronitor rejected the monitor: {message}")
             rest = [monitor for monitor in part if monitor.get("key") not in bad]
             return [rest] if rest else []
         if len(part) == 1:
-            result.fail(monitor_keys(part), status_error(label, response).message)
+            result.fail(monitor_keys(part), status_error(label, response, self.secrets).message)
             return []
         middle = len(part) // 2
         return [part[middle:], part[:middle]]
@@ -243,7 +249,7 @@ class CronitorBackend(BaseBackend):
         if response.status_code == 404:
             return None
         if response.status_code != 200:
-            raise status_error(where("GET", path, self.api_url), response)
+            raise status_error(where("GET", path, self.api_url), response, self.secrets)
         data = parse_json(where("GET", path, self.api_url), response)
         if not isinstance(data, dict):
             raise CronitorError(
@@ -256,14 +262,14 @@ class CronitorBackend(BaseBackend):
         path = self._monitor_path(key, "/pause")
         response = self.send("GET", path)
         if response.status_code != 200:
-            raise status_error(where("GET", path, self.api_url), response)
+            raise status_error(where("GET", path, self.api_url), response, self.secrets)
 
     def delete(self, key: str) -> None:
         self._require_key()
         path = self._monitor_path(key)
         response = self.send("DELETE", path)
         if response.status_code not in (200, 202, 204):
-            raise status_error(where("DELETE", path, self.api_url), response)
+            raise status_error(where("DELETE", path, self.api_url), response, self.secrets)
 
     # -- listing -------------------------------------------------------------------------------
     def list_monitors(self, tag: str | None = None) -> list[dict[str, Any]]:
