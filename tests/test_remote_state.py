@@ -163,6 +163,7 @@ def test_a_dashboard_edit_is_repaired_by_plain_push(api):
 def test_a_change_from_code_is_named_as_such(api):
     row = make_row("a")
     push(refresh=True)
+    row = reload(row)  # save() writes every column: edit the row as stored
     row.interval_seconds = 300
     row.save()
 
@@ -177,6 +178,7 @@ def test_a_conflict_goes_to_code_and_keeps_the_remote_value_in_history(api, sett
     row = make_row("a", name="First")
     push(refresh=True)
     dashboard_edit(api, "a", name="Dashboard name")
+    row = reload(row)
     row.name = "Code name"
     row.save()
 
@@ -206,6 +208,7 @@ def test_tags_added_on_the_dashboard_are_kept(api):
 def test_a_cleared_field_is_sent_cleared_once(api):
     row = make_row("a", note="from code")
     push(refresh=True)
+    row = reload(row)
     row.note = ""
     row.save()
 

@@ -11,8 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from healthcheck_admin.backends.base import BaseBackend, RemoteUnknown
+from django.utils import timezone
+
+from healthcheck_admin.backends.base import BaseBackend, BatchResult, RemoteUnknown
 from healthcheck_admin.models import HealthcheckDefinition, Tombstone
+from healthcheck_admin.redaction import mask_monitor
 from healthcheck_admin.sync.account import account_for
 from healthcheck_admin.sync.history import record_event
 from healthcheck_admin.sync.payload import Monitor, fingerprint, monitor_for, resolve
@@ -113,3 +116,25 @@ def write_history(item: Item) -> None:
 
 def shown(decision: Decision) -> dict[str, Any]:
     return {name: {"remote": old, "code": new} for name, (old, new) in decision.diff.items()}
+
+
+def moving(item: Item) -> bool:
+    """Unchanged and synced: sent only because the account changed (its state stays as it is)."""
+    row = item.row
+    return row.status == STATUS.synced and item.fingerprint == row.pushed_fingerprint
+
+
+def confirmed_values(
+    item: Item, code: str, result: BatchResult, options: Options, backend: BaseBackend
+) -> dict[str, Any]:
+    disabled = result.disabled.get(item.row.key)
+    return {
+        "status": STATUS.disabled if disabled else STATUS.synced,
+        "last_error": backend.scrub(disabled) if disabled else "",
+        "lease_expires_at": None,
+        "monitor_code": code if backend.records_codes else "",
+        "last_pushed_at": timezone.now(),
+        "pushed_fingerprint": item.fingerprint,
+        "pushed_payload": mask_monitor(item.monitor),
+        "account": options.account,
+    }

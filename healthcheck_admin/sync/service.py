@@ -1,8 +1,11 @@
 """Push the table to Cronitor: the one service the commands, the admin, signals and tasks call.
 
-Unchanged rows (same fingerprint, status synced) are not sent. Bookkeeping is written with
-``filter(pk=…, revision=…).update(…)``: no ``post_save``, no lock held during HTTP, and a
-row edited while it was in flight matches nothing, so it is read again and pushed again.
+With a refresh (the default) each row is decided three ways (:mod:`.threeway`, via
+:mod:`.prepare`); without one, unchanged rows (same fingerprint and account, status synced)
+are not sent. Bookkeeping goes through the named queryset methods of
+:mod:`healthcheck_admin.bookkeeping` (a constant number of statements per batch, no
+``post_save``, no lock held during HTTP), guarded by each row's ``revision``: a row edited
+while it was in flight is not written, so it is read again and pushed again.
 """
 
 from __future__ import annotations
@@ -12,16 +15,25 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from healthcheck_admin.backends import get_backend
 from healthcheck_admin.backends.base import BaseBackend, BatchResult, CronitorError
+from healthcheck_admin.bookkeeping import Outcome
 from healthcheck_admin.conf import app_settings
 from healthcheck_admin.models import HealthcheckDefinition, Tombstone
 from healthcheck_admin.redaction import mask_monitor, secret_values
 from healthcheck_admin.sync.account import may_record
 from healthcheck_admin.sync.payload import PayloadError
-from healthcheck_admin.sync.prepare import Item, Options, Progress, item_for, refresh_into, write_history
+from healthcheck_admin.sync.prepare import (
+    Item,
+    Options,
+    Progress,
+    confirmed_values,
+    item_for,
+    moving,
+    refresh_into,
+    write_history,
+)
 from healthcheck_admin.sync.removal import is_due, record_deletion, remove_rows, remove_tombstones
 from healthcheck_admin.sync.report import PushReport
 
@@ -148,113 +160,124 @@ def _prepare(
     account) are recorded here without being sent.
     """
     items: list[Item] = []
-    conflicts: list[int] = []
+    unbuildable: list[tuple[HealthcheckDefinition, str]] = []
+    quiet: list[Item] = []
     for row in rows:
         try:
             item = item_for(row, options)
         except PayloadError as exc:
-            if not _fail(row, str(exc), options, report):
-                conflicts.append(row.pk)
+            unbuildable.append((row, str(exc)))
             continue
-        if item is None:
+        if item is None or item.resolved is None:
             report.skipped += 1
-        elif item.resolved is None:
-            report.skipped += 1
-            if options.writes and options.backend is not None:
-                result = BatchResult(codes={row.key: item.code})
-                conflicts += _record([item], result, options, report, options.backend)
+            if item is not None:
+                quiet.append(item)
         else:
             items.append(item)
+    conflicts = _fail(unbuildable, options, report)
+    if quiet and options.writes and options.backend is not None:
+        codes = {item.row.key: item.code for item in quiet}
+        conflicts += _record(quiet, BatchResult(codes=codes), options, report, options.backend)
     return items, conflicts
 
 
 def _push_rows(
     backend: BaseBackend, rows: list[HealthcheckDefinition], options: Options, report: PushReport
 ) -> list[int]:
+    """Send the changed rows in batches of ``BATCH_SIZE`` (the one place that cuts batches).
+
+    Each batch is claimed first (``pushing``, with a lease), then sent, then its outcome is
+    written: a process killed in between leaves the rows ``pushing`` until the lease runs
+    out, and the next push claims them again. Nothing is marked synced before Cronitor
+    confirmed it.
+    """
     items, conflicts = _prepare(rows, options, report)
     size = max(1, app_settings.BATCH_SIZE)
     abort: str | None = None
     for start in range(0, len(items), size):
         chunk = items[start : start + size]
+        if options.writes:
+            claimed = HealthcheckDefinition.objects.claim([item.row for item in chunk])
+            conflicts += [item.row.pk for item in chunk if item.row.pk not in claimed]
+            chunk = [item for item in chunk if item.row.pk in claimed]
         for item in chunk:  # the backend scrubs these before it cuts any text a server sent
             backend.hide(secret_values(item.row.headers, item.row.cookies))
-        if abort is not None:  # the API is unreachable or refused the key: do not try the rest
-            result = BatchResult(error=abort, abort=True)
-        else:
-            result = backend.put_monitors(
-                [item.resolved for item in chunk if item.resolved is not None], rollback=options.validate
-            )
+        if chunk and abort is not None:  # the API is unreachable or refused the key: do not try the rest
+            conflicts += _record(chunk, BatchResult(error=abort, abort=True), options, report, backend)
+        elif chunk:
+            sent = [item.resolved for item in chunk if item.resolved is not None]
+            result = backend.put_monitors(sent, rollback=options.validate)
             report.sent += len(chunk)
             abort = result.error if result.abort else None
-        conflicts += _record(chunk, result, options, report, backend)
+            conflicts += _record(chunk, result, options, report, backend)
         if options.progress is not None:
-            options.progress(start + len(chunk), len(items))
+            options.progress(min(start + size, len(items)), len(items))
     return conflicts
 
 
 def _record(
     chunk: list[Item], result: BatchResult, options: Options, report: PushReport, backend: BaseBackend
 ) -> list[int]:
-    """Write each row's outcome; server text is scrubbed of every secret the backend knows.
+    """Write the batch's outcome (two statements); returns the pks of rows edited meanwhile.
 
-    A local backend leaves rows recorded for a real account as they are (see
-    :mod:`.account`); the console and dummy backends store no monitor code.
+    Server text is scrubbed of every secret the backend knows. A local backend leaves rows
+    recorded for a real account as they are (see :mod:`.account`); the console and dummy
+    backends store no monitor code. An unchanged row sent only because the account changed
+    keeps its state when the new account cannot be reached.
     """
-    conflicts: list[int] = []
-    now = timezone.now()
+    outcomes: list[Outcome] = []
+    confirmed: list[Item] = []
+    failed: list[tuple[HealthcheckDefinition, str]] = []
     for item in chunk:
-        key = item.row.key
-        code = result.codes.get(key)
-        if code is None and result.abort and _moving(item):
-            report.skipped += 1  # unchanged, sent only to a new account that cannot be reached
-            continue
-        if code is None:
-            error = result.errors.get(key) or result.error or "Cronitor did not confirm this monitor"
-            error = backend.scrub(error)
-            if not _fail(item.row, error, options, report):
-                conflicts.append(item.row.pk)
-            continue
-        if not may_record(backend, options.account, item.row.account):
-            report.unrecorded.append(key)
-            continue
-        disabled = result.disabled.get(key)
-        if options.writes and not _write(
-            item.row,
-            monitor_code=code if backend.records_codes else "",
-            status=STATUS.disabled if disabled else STATUS.synced,
-            last_pushed_at=now,
-            pushed_fingerprint=item.fingerprint,
-            pushed_payload=mask_monitor(item.monitor),
-            last_error=backend.scrub(disabled) if disabled else "",
-            account=options.account,
-        ):
-            conflicts.append(item.row.pk)
-            continue
-        if options.writes:
-            write_history(item)
-        report.synced.append(key)
-        if disabled:
-            report.disabled.append(key)
-    return conflicts
+        row, code = item.row, result.codes.get(item.row.key)
+        if code is None and result.abort and moving(item):
+            report.skipped += 1
+            outcomes.append((row, {"status": STATUS.synced, "lease_expires_at": None}))
+        elif code is None:
+            error = result.errors.get(row.key) or result.error or "Cronitor did not confirm this monitor"
+            failed.append((row, backend.scrub(error)))
+            outcomes.append((row, _failed(failed[-1][1])))
+        elif not may_record(backend, options.account, row.account):
+            report.unrecorded.append(row.key)
+            outcomes.append((row, {"status": row.status, "lease_expires_at": None}))
+        else:
+            confirmed.append(item)
+            outcomes.append((row, confirmed_values(item, code, result, options, backend)))
+    written = _write(outcomes, options)
+    for item in confirmed:
+        if written is None or item.row.pk in written:
+            report.synced.append(item.row.key)
+            if item.row.key in result.disabled:
+                report.disabled.append(item.row.key)
+            if written is not None:
+                write_history(item)
+    for row, error in failed:
+        if written is None or row.pk in written:
+            report.failed[row.key] = error
+    return [item.row.pk for item in chunk if written is not None and item.row.pk not in written]
 
 
-def _moving(item: Item) -> bool:
-    """Unchanged and synced: sent only because the account changed (its state stays as it is)."""
-    row = item.row
-    return row.status == STATUS.synced and item.fingerprint == row.pushed_fingerprint
+def _failed(error: str) -> dict[str, Any]:
+    return {"status": STATUS.failed, "last_error": error, "lease_expires_at": None}
 
 
-def _fail(row: HealthcheckDefinition, error: str, options: Options, report: PushReport) -> bool:
-    """Record a failed row; False when the row changed meanwhile (it is pushed again)."""
-    if options.writes and not _write(row, status=STATUS.failed, last_error=error):
-        return False
-    report.failed[row.key] = error
-    return True
+def _fail(rows: list[tuple[HealthcheckDefinition, str]], options: Options, report: PushReport) -> list[int]:
+    """Record failed rows; returns the pks of rows that changed meanwhile (they are pushed again)."""
+    written = _write([(row, _failed(error)) for row, error in rows], options)
+    for row, error in rows:
+        if written is None or row.pk in written:
+            report.failed[row.key] = error
+    return [row.pk for row, _ in rows if written is not None and row.pk not in written]
 
 
-def _write(row: HealthcheckDefinition, **values: Any) -> bool:
-    """Bookkeeping for ``row`` unless it was edited since it was read; True when written."""
-    return bool(HealthcheckDefinition.objects.filter(pk=row.pk, revision=row.revision).update(**values))
+def _write(outcomes: list[Outcome], options: Options) -> set[int] | None:
+    """Bookkeeping for these rows unless edited since they were read: the pks written.
+
+    ``None`` when this push writes nothing (``validate``).
+    """
+    if not options.writes:
+        return None
+    return HealthcheckDefinition.objects.record(outcomes)
 
 
 def _dry_run(
