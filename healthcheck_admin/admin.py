@@ -15,8 +15,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from healthcheck_admin.conf import app_settings
-from healthcheck_admin.declarations import MONITOR_FIELDS, REQUEST_FIELDS
 from healthcheck_admin.forms import HealthcheckDefinitionForm
+from healthcheck_admin.limits import MONITOR_FIELDS, REQUEST_FIELDS
 from healthcheck_admin.models import CODE_FIELDS, OVERRIDE_FIELDS, HealthcheckDefinition
 
 logger = logging.getLogger(__name__)
@@ -97,6 +97,17 @@ class HealthcheckDefinitionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             if obj.is_code:
                 readonly.extend(field for field in CODE_FIELDS if field != "route")
         return readonly
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        """Write only the fields this form changed: a form opened before a push (or another
+        edit) never writes its stale copy of the other columns, sync bookkeeping included."""
+        if not change:
+            obj.save()
+            return
+        columns = {f.name for f in obj._meta.concrete_fields if not f.primary_key}
+        changed = [name for name in form.changed_data if name in columns]
+        if changed:
+            obj.save(update_fields=[*changed, "modified"])
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if obj is not None and obj.is_code and obj.removed_at is None:

@@ -1,4 +1,7 @@
-"""Low-level HTTP errors turned into short human messages (after healthchecks.io's ``hc/lib/curl.py``).
+"""Cronitor's replies turned into short human messages (after healthchecks.io's ``hc/lib/curl.py``).
+
+Failures without a reply are worded by :func:`healthcheck_admin.transport.failure_phrase`, the
+vocabulary the runner uses too.
 
 Nothing here puts a header, the API key or a credential-bearing URL into a message: the
 request is named by method, host and path only, and server text is scrubbed and cut short.
@@ -8,74 +11,65 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import requests
 
+from healthcheck_admin import transport
 from healthcheck_admin.backends.base import CronitorError
+from healthcheck_admin.redaction import clip, scrub
 
 MAX_DETAIL = 240
 MAX_RETRY_AFTER = 60.0
-_CONNECTION_PHRASES = (
-    (("refused",), "the connection was refused"),
-    (
-        ("remotedisconnected", "connection aborted", "reset by peer", "connectionreset"),
-        "the connection was dropped",
-    ),
-    (
-        ("name or service", "nameresolution", "failed to resolve", "getaddrinfo"),
-        "the host name does not resolve",
-    ),
-    (("ssl", "certificate"), "the TLS handshake failed"),
-)
 
 
 def where(method: str, path: str, api_url: str) -> str:
     """``PUT cronitor.io/api/monitors``: the request, without scheme or credentials."""
-    parts = urlsplit(api_url)
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    return f"{method} {host}{parts.path}{path}"
+    return transport.where(method, api_url + path)
 
 
-def connection_message(exc: requests.ConnectionError) -> str:
-    text = repr(exc).lower()
-    for needles, phrase in _CONNECTION_PHRASES:
-        if any(needle in text for needle in needles):
-            return phrase
-    return "the connection failed"
+def redirect_error(label: str, response: requests.Response) -> CronitorError:
+    """A 3xx from the API: never followed, since it would carry the key and the payload elsewhere."""
+    location = urljoin(response.url or "", response.headers.get("Location", ""))
+    host = urlsplit(location).hostname or "an unknown host"
+    return CronitorError(
+        f"{label}: Cronitor answered {response.status_code} redirecting to {host!r}; it was not followed "
+        "and nothing was sent there; set HEALTHCHECKS['API_URL'] to the API's final URL",
+        permanent=True,
+        status=response.status_code,
+    )
 
 
-def _cut(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= MAX_DETAIL else text[: MAX_DETAIL - 1] + "…"
+def _cut(text: str, secrets: Collection[str]) -> str:
+    """Server text on one line, scrubbed of ``secrets`` first and then cut (see ``redaction.clip``)."""
+    return clip(" ".join(scrub(text, secrets).split()), MAX_DETAIL, secrets)
 
 
-def detail(response: requests.Response) -> str:
+def detail(response: requests.Response, secrets: Collection[str] = ()) -> str:
     """The server's explanation: DRF ``detail``, ``message``, ``error`` or ``errors``; else the text."""
     try:
         data = response.json()
     except ValueError:
-        return _cut(response.text) or response.reason or ""
+        return _cut(response.text, secrets) or response.reason or ""
     if isinstance(data, dict):
         for name in ("detail", "message", "error"):
             if isinstance(data.get(name), str):
-                return _cut(data[name])
+                return _cut(data[name], secrets)
         errors = data.get("errors")
         if isinstance(errors, list):
             messages = [str(e.get("message")) if isinstance(e, dict) else str(e) for e in errors]
-            return _cut("; ".join(messages))
-    return _cut(json.dumps(data))
+            return _cut("; ".join(messages), secrets)
+    return _cut(json.dumps(data), secrets)
 
 
-def status_error(label: str, response: requests.Response) -> CronitorError:
+def status_error(label: str, response: requests.Response, secrets: Collection[str] = ()) -> CronitorError:
+    """The error for an unexpected status; server text is scrubbed of ``secrets`` before it is cut."""
     status = response.status_code
     permanent = 400 <= status < 500 and status != 429
-    text = detail(response)
+    text = detail(response, secrets)
     if status in (401, 403):
         message = (
             f"{label}: Cronitor refused the API key ({status}: {text}); "
@@ -115,7 +109,9 @@ def retry_after(response: requests.Response) -> float | None:
     return min(max(seconds, 0.0), MAX_RETRY_AFTER)
 
 
-def rejected_monitors(response: requests.Response, keys: Sequence[str]) -> dict[str, str]:
+def rejected_monitors(
+    response: requests.Response, keys: Sequence[str], secrets: Collection[str] = ()
+) -> dict[str, str]:
     """The monitors a 400 names, with their messages: ``{"errors": [{"monitor", "field", "message"}]}``.
 
     Items are matched by ``monitor`` (the key) or else by ``index``; a body in any other
@@ -139,4 +135,30 @@ def rejected_monitors(response: requests.Response, keys: Sequence[str]) -> dict[
         message = str(item.get("message") or "invalid")
         field = item.get("field")
         bad.setdefault(key, []).append(f"{field}: {message}" if field else message)
-    return {key: _cut("; ".join(messages)) for key, messages in bad.items()}
+    return {key: _cut("; ".join(messages), secrets) for key, messages in bad.items()}
+
+
+def _int(value: Any) -> int | None:
+    """A positive whole number (the classic list reply sends some as strings), else None."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number > 0 else None
+
+
+def page_of(data: Any) -> tuple[list[dict[str, Any]], int | None, int | None]:
+    """(monitors, page size, total) of a list reply, classic or ``page_info`` style."""
+    if isinstance(data, list):
+        items, meta = data, {}
+    elif isinstance(data, dict) and isinstance(data.get("monitors"), list):
+        items = data["monitors"]
+        info = data.get("page_info")
+        meta = {**data, **info} if isinstance(info, dict) else data
+    else:
+        raise CronitorError("GET /monitors: the reply is not a list of monitors", permanent=False)
+    if not all(isinstance(item, dict) for item in items):
+        raise CronitorError("GET /monitors: the reply holds something that is not a monitor", permanent=False)
+    size = _int(meta.get("page_size") or meta.get("pageSize"))
+    total = _int(meta.get("total_monitor_count", meta.get("totalMonitorCount")))
+    return items, size, total

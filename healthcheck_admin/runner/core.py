@@ -6,7 +6,7 @@ import logging
 import threading
 import time
 import warnings
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import ExitStack, contextmanager
 from dataclasses import replace
@@ -20,9 +20,10 @@ from requests.structures import CaseInsensitiveDict
 from urllib3.exceptions import InsecureRequestWarning
 
 from healthcheck_admin.assertions import AssertionSyntaxError, Outcome, ResponseFacts, evaluate_all
-from healthcheck_admin.redaction import MASK, SecretError, is_reference, is_sensitive, resolve_all
+from healthcheck_admin.redaction import SecretError, clip, resolve_all, scrub, secret_values
 from healthcheck_admin.runner.config import RunConfig, swap_base_url
 from healthcheck_admin.runner.exchange import Reply, Request, Stop, exchange
+from healthcheck_admin.runner.guard import Target, UnsafeURL, target
 from healthcheck_admin.runner.http import new_session, send_http
 from healthcheck_admin.runner.inprocess import in_process_guard, new_client, own_cookies, send_in_process
 from healthcheck_admin.runner.results import EXCERPT_CHARS, RunResult
@@ -43,27 +44,12 @@ def effective_url(row: HealthcheckDefinition, config: RunConfig) -> str:
     return str(row.url)
 
 
-def secret_values(row: HealthcheckDefinition, headers: dict[str, str], cookies: dict[str, str]) -> list[str]:
-    """Values a result must never show: ``env:`` values, sensitive headers, cookies; longest first."""
-    found = {value for value in cookies.values() if value}
-    for name, raw in row.headers.items():
-        if (is_reference(str(raw)) or is_sensitive(name)) and headers.get(name):
-            found.add(headers[name])
-    return sorted(found, key=len, reverse=True)
+def excerpt_of(body: str, secrets: Collection[str]) -> str:
+    """The scrubbed body cut to :data:`EXCERPT_CHARS` characters: no secret is even half-shown."""
+    return clip(body, EXCERPT_CHARS, secrets)
 
 
-def scrub(text: str, secrets: list[str]) -> str:
-    for secret in secrets:
-        text = text.replace(secret, MASK)
-    return text
-
-
-def excerpt_of(body: str, secrets: list[str]) -> str:
-    """The first :data:`EXCERPT_CHARS` characters of the scrubbed body: no secret is half-shown."""
-    return scrub(body, secrets)[:EXCERPT_CHARS]
-
-
-def judge(assertions: list[str], facts: ResponseFacts, secrets: list[str]) -> list[Outcome]:
+def judge(assertions: list[str], facts: ResponseFacts, secrets: Collection[str]) -> list[Outcome]:
     """Evaluate on the real response; take the reasons from a scrubbed copy of it.
 
     Reasons quote values clipped to a length, which could cut a secret so that
@@ -108,6 +94,13 @@ def _http_guard(config: RunConfig, url: str) -> None:
         raise Stop("refused", f"redirect to {url!r} refused: {reason}")
 
 
+def _origin(url: str) -> Target | None:
+    try:
+        return target(url)
+    except UnsafeURL:
+        return None
+
+
 def _check_target(url: str, config: RunConfig) -> None:
     """Before a network request: an absolute http(s) URL whose host the guard allows."""
     parts = urlsplit(url)
@@ -126,7 +119,7 @@ def _send_and_judge(
     config: RunConfig,
     session: requests.Session | Client | None,
     result: Callable[..., RunResult],
-    secrets: list[str],
+    secrets: Collection[str],
     request: Request,
 ) -> RunResult:
     timeout = float(config.timeout or row.timeout_seconds)
@@ -140,7 +133,9 @@ def _send_and_judge(
             _check_target(request.url, config)
             http = session if isinstance(session, requests.Session) else stack.enter_context(new_session())
             http.cookies.clear()
-            send = partial(send_http, http, timeout=timeout, verify=bool(row.verify_ssl))
+            send = partial(
+                send_http, http, timeout=timeout, verify=bool(row.verify_ssl), refusal=config.refusal
+            )
             guard = partial(_http_guard, config)
         started = time.perf_counter()
         reply = exchange(send, guard, request, bool(row.follow_redirects))
@@ -203,9 +198,11 @@ def _run_one(
         cookies = resolve_all({str(k): str(v) for k, v in row.cookies.items()})
     except SecretError as exc:
         return result(state="error", status=None, elapsed=None, error=f"{exc}; set it before running")
-    secrets = secret_values(row, headers, cookies)
+    secrets = secret_values(row.headers, row.cookies)
     body = row.body.encode("utf-8") if row.body else None
-    request = Request(method=row.method, url=url, headers=headers, cookies=cookies, body=body)
+    request = Request(
+        method=row.method, url=url, headers=headers, cookies=cookies, body=body, origin=_origin(url)
+    )
     try:
         return _send_and_judge(row, config, session, result, secrets, request)
     except Stop as stop:
