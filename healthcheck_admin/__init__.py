@@ -12,14 +12,15 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from healthcheck_admin.declarations import Healthcheck, HealthcheckError
+    from healthcheck_admin.declarations import Healthcheck
+    from healthcheck_admin.limits import HealthcheckError
     from healthcheck_admin.routing import path, put, re_path, url
 
 __version__ = "0.1.0"
 
 _EXPORTS = {
     "Healthcheck": "healthcheck_admin.declarations",
-    "HealthcheckError": "healthcheck_admin.declarations",
+    "HealthcheckError": "healthcheck_admin.limits",
     "path": "healthcheck_admin.routing",
     "put": "healthcheck_admin.routing",
     "re_path": "healthcheck_admin.routing",
