@@ -14,6 +14,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from healthcheck_admin.admin_masking import mask_secrets, reveal_urls
 from healthcheck_admin.conf import app_settings
 from healthcheck_admin.forms import HealthcheckDefinitionForm
 from healthcheck_admin.limits import MONITOR_FIELDS, REQUEST_FIELDS
@@ -43,6 +44,7 @@ class TagFilter(admin.SimpleListFilter):
 
 
 @admin.register(HealthcheckDefinition)
+@mask_secrets
 class HealthcheckDefinitionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     form = HealthcheckDefinitionForm
     list_display = ("key", "name", "method", "link", "source", "status", "last_pushed_at", "monitor")
@@ -97,6 +99,17 @@ class HealthcheckDefinitionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             if obj.is_code:
                 readonly.extend(field for field in CODE_FIELDS if field != "route")
         return readonly
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        """Write only the fields this form changed: a form opened before a push (or another
+        edit) never writes its stale copy of the other columns, sync bookkeeping included."""
+        if not change:
+            obj.save()
+            return
+        columns = {f.name for f in obj._meta.concrete_fields if not f.primary_key}
+        changed = [name for name in form.changed_data if name in columns]
+        if changed:
+            obj.save(update_fields=[*changed, "modified"])
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if obj is not None and obj.is_code and obj.removed_at is None:
@@ -161,7 +174,11 @@ class HealthcheckDefinitionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def get_urls(self) -> list[URLPattern]:
         info = self.opts.app_label, self.opts.model_name
         push_all = self.admin_site.admin_view(self.push_all_view)
-        return [path("push-all/", push_all, name="{}_{}_push_all".format(*info)), *super().get_urls()]
+        return [
+            path("push-all/", push_all, name="{}_{}_push_all".format(*info)),
+            *reveal_urls(self),
+            *super().get_urls(),
+        ]
 
     def push_all_view(self, request: HttpRequest) -> HttpResponse:
         if request.method != "POST":
