@@ -174,6 +174,10 @@ def _run_hook() -> StartupOutcome:
         outcome.upsert = sync_code_checks(force=False, claim=claim)
         if app_settings.SYNC_ON_STARTUP and (outcome.upsert.claimed or not outcome.upsert.skipped):
             outcome.push = _push()
+        if app_settings.REFRESH_EVERY_SECONDS > 0:
+            from healthcheck_admin.sync.tasks import schedule_refresh
+
+            schedule_refresh()
     except Exception as exc:
         outcome.error = f"{type(exc).__name__}: {exc}"
         logger.exception(
