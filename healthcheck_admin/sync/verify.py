@@ -66,7 +66,9 @@ def verify(
             for key in pending:
                 doc = backend.get_monitor(key)
                 health, event, _ = health_of(doc)
-                if health == "failing":
+                if doc is not None and not doc.get("initialized") and health not in ("paused", "disabled"):
+                    still.append(key)  # changed, not probed since: configured, not verified
+                elif health == "failing":
                     report.failing[key] = event or "failing"
                 elif health in ("passing", "paused", "disabled"):
                     report.passing.append(key)
