@@ -191,9 +191,12 @@ class HealthcheckDefinition(TimeStampedModel):
         if update_fields is not None:
             changed &= set(update_fields)
         if changed:
+            # The row no longer matches what Cronitor holds: pending until a push confirms it.
             self.revision = new_revision()
+            if self.status not in (self.STATUS.removed,) or "removed_at" in changed:
+                self.status = self.STATUS.pending
             if update_fields is not None:
-                kwargs["update_fields"] = {*update_fields, "revision"}
+                kwargs["update_fields"] = {*update_fields, "revision", "status"}
         super().save(*args, **kwargs)
 
     @property
