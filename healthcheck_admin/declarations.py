@@ -3,136 +3,29 @@
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import MISSING, dataclass, field, fields
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH")
-BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
-REGIONS = (
-    "us-east-1",
-    "us-east-2",
-    "us-west-1",
-    "eu-west-1",
-    "eu-central-1",
-    "eu-north-1",
-    "ap-northeast-1",
-    "ap-southeast-1",
-    "ap-southeast-2",
-    "ap-south-1",
-    "sa-east-1",
-    "me-south-1",
+from healthcheck_admin.limits import (
+    BODY_METHODS,
+    INTERVAL_RANGE,
+    MAX_NAME,
+    MAX_NOTE,
+    REGIONS,
+    TIMEOUT_RANGE,
+    HealthcheckError,
+    check_assertion_length,
+    check_bool,
+    check_int_range,
+    check_key,
+    check_method,
+    check_optional_str,
+    check_str_list,
+    check_str_map,
+    fail,
 )
-#: The fields of Cronitor's ``request`` object for a check, and of the monitor around it.
-REQUEST_FIELDS = (
-    "url",
-    "method",
-    "headers",
-    "cookies",
-    "body",
-    "timeout_seconds",
-    "regions",
-    "follow_redirects",
-    "verify_ssl",
-)
-MONITOR_FIELDS = ("assertions", "interval_seconds", "tags", "notify", "note", "paused")
-INTERVAL_RANGE = (30, 3600)
-TIMEOUT_RANGE = (1, 15)
-TOKEN_RE = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")  # an HTTP token (RFC 9110)
-KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$")
-MAX_NAME = 200
-MAX_REQUEST_MAP = 5120
-
-
-class HealthcheckError(ValueError):
-    """A healthcheck declaration or definition is invalid. The message names the field."""
-
-    def __init__(self, field: str, message: str) -> None:
-        self.field = field
-        super().__init__(f"{field}: {message}")
-
-
-def _fail(name: str, value: object, expected: str) -> HealthcheckError:
-    return HealthcheckError(name, f"expected {expected}, got {value!r}")
-
-
-def check_int_range(name: str, value: object, bounds: tuple[int, int], unit: str = "s") -> int:
-    low, high = bounds
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise _fail(name, value, f"a whole number of seconds from {low} to {high}")
-    if not low <= value <= high:
-        raise HealthcheckError(name, f"{value!r} is out of range; use {low} to {high} {unit}")
-    return value
-
-
-def check_str_map(name: str, value: object) -> dict[str, str]:
-    """Headers and cookies: a mapping of non-empty string names to string values."""
-    if value is None:
-        return {}
-    if not isinstance(value, Mapping):
-        example = "{'session': 'env:SESSION_ID'}" if name == "cookies" else "{'Accept': 'application/json'}"
-        raise _fail(name, value, f"a dict of strings, e.g. {example}")
-    for key, item in value.items():
-        if not isinstance(key, str) or not key.strip():
-            raise HealthcheckError(name, f"names must be non-empty strings, got {key!r}")
-        if not TOKEN_RE.match(key):
-            raise HealthcheckError(name, f"{key!r} is not a valid name: no spaces, colons or separators")
-        if not isinstance(item, str):
-            raise HealthcheckError(name, f"the value of {key!r} must be a string, got {item!r}")
-        if "\n" in key or "\n" in item or "\r" in key or "\r" in item:
-            raise HealthcheckError(name, f"{key!r} must not contain line breaks")
-    result = dict(value)
-    if sum(len(k) + len(v) for k, v in result.items()) > MAX_REQUEST_MAP:
-        raise HealthcheckError(name, f"is longer than Cronitor's limit of {MAX_REQUEST_MAP} characters")
-    return result
-
-
-def check_str_list(name: str, value: object, *, choices: Sequence[str] = ()) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, str) or not isinstance(value, (list, tuple, set, frozenset)):
-        raise _fail(name, value, "a list of strings")
-    items = sorted(value) if isinstance(value, (set, frozenset)) else list(value)
-    for item in items:
-        if not isinstance(item, str) or not item.strip():
-            raise HealthcheckError(name, f"items must be non-empty strings, got {item!r}")
-        if choices and item not in choices:
-            raise HealthcheckError(name, f"unknown value {item!r}; use one of {', '.join(choices)}")
-    return list(dict.fromkeys(items))
-
-
-def check_bool(name: str, value: object) -> bool:
-    if not isinstance(value, bool):
-        raise _fail(name, value, "True or False")
-    return value
-
-
-def check_optional_str(name: str, value: object, max_length: int | None = None) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise _fail(name, value, "a string")
-    if max_length is not None and len(value) > max_length:
-        raise HealthcheckError(name, f"is {len(value)} characters long; the limit is {max_length}")
-    return value
-
-
-def check_method(value: object) -> str:
-    if not isinstance(value, str) or value.upper() not in METHODS:
-        raise HealthcheckError("method", f"{value!r} is not supported; use one of {', '.join(METHODS)}")
-    return value.upper()
-
-
-def check_key(value: object) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str) or not KEY_RE.match(value):
-        raise HealthcheckError(
-            "key",
-            f"{value!r} is not a valid monitor key; use 1-100 letters, digits, '-', '_', '.' or ':'",
-        )
-    return value
+from healthcheck_admin.limits import MULTILINE as _MULTILINE
 
 
 def check_assertions(value: object) -> list[str]:
@@ -143,7 +36,7 @@ def check_assertions(value: object) -> list[str]:
             return list(_validated_tuple(tuple(value)))
         except TypeError:  # unhashable items, such as the seed's v3 rule dicts: no cache
             pass
-    return list(_validated(value))
+    return _validated(value)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -156,16 +49,18 @@ def _validated(value: object) -> list[str]:
     from healthcheck_admin.assertions import AssertionSyntaxError, validate_list
 
     try:
-        return validate_list(value)
+        result = validate_list(value)
     except AssertionSyntaxError as exc:
         raise HealthcheckError("assertions", str(exc)) from None
+    check_assertion_length("assertions", result)
+    return result
 
 
 def check_querystring(value: object) -> dict[str, Any]:
     if value is None:
         return {}
     if not isinstance(value, Mapping):
-        raise _fail("querystring", value, "a dict, e.g. {'q': 'term'}")
+        raise fail("querystring", value, "a dict, e.g. {'q': 'term'}")
     for key, item in value.items():
         scalars = (str, int, float)
         ok = isinstance(item, scalars) or (
@@ -213,6 +108,9 @@ class Healthcheck:
     verify_ssl: bool = True
     paused: bool = False
     code: str | None = None
+    #: A bad ``key=``/``code=``, kept rather than raised so that ``urls.py`` still imports;
+    #: ``path(healthcheck=...)`` reports it at ``manage.py check`` and ``put()`` raises it.
+    problem: ClassVar[HealthcheckError | None] = None
 
     if TYPE_CHECKING:
 
@@ -262,7 +160,12 @@ class Healthcheck:
                 default = _DEFAULTS[name]
                 if value is default or (value.__class__ is default.__class__ and value == default):
                     continue
-                values[name] = normalise(value)
+                try:
+                    values[name] = normalise(value)
+                except HealthcheckError as exc:
+                    if name not in ("key", "code"):
+                        raise
+                    values["problem"] = exc
             _check_combination(self)
 
         def __getattr__(self, name: str) -> Any:
@@ -281,13 +184,15 @@ class Healthcheck:
             return None
         if value is True:
             return cls()
-        if isinstance(value, Healthcheck):
-            return value
         if isinstance(value, Mapping):
             if not value.keys() <= _DEFAULTS.keys():
                 unknown = sorted(set(value) - _DEFAULTS.keys())
                 raise HealthcheckError(unknown[0], f"unknown argument; Healthcheck takes {', '.join(_NAMES)}")
-            return cls(**value)
+            value = cls(**value)
+        if isinstance(value, Healthcheck):
+            if value.problem is not None:
+                raise value.problem
+            return value
         raise HealthcheckError("healthcheck", f"expected True, a dict or a Healthcheck, got {value!r}")
 
 
@@ -295,7 +200,7 @@ def _check_args(value: object) -> tuple[Any, ...]:
     if value is None:  # the seed's default
         return ()
     if not isinstance(value, (list, tuple)):
-        raise _fail("args", value, "a list or tuple")
+        raise fail("args", value, "a list or tuple")
     return tuple(value)
 
 
@@ -303,20 +208,12 @@ def _check_kwargs(value: object) -> dict[str, Any]:
     if value is None:  # the seed's default
         return {}
     if not isinstance(value, Mapping) or not all(isinstance(k, str) for k in value):
-        raise _fail("kwargs", value, "a dict with string keys")
+        raise fail("kwargs", value, "a dict with string keys")
     return dict(value)
 
 
 def _optional_int(name: str, bounds: tuple[int, int]) -> Any:
     return lambda v: None if v is None else check_int_range(name, v, bounds)
-
-
-def _check_code(value: object) -> str | None:
-    """``code=`` is the seed's name for the key."""
-    try:
-        return check_key(value)
-    except HealthcheckError as exc:
-        raise HealthcheckError("code", str(exc).removeprefix("key: ")) from None
 
 
 _NORMALISERS: dict[str, Any] = {
@@ -326,15 +223,15 @@ _NORMALISERS: dict[str, Any] = {
     "current_app": lambda v: check_optional_str("current_app", v),
     "name": lambda v: check_optional_str("name", v, MAX_NAME) or None,
     "key": check_key,
-    "code": _check_code,
+    "code": lambda v: check_key(v, "code"),  # the seed's name for the key
     "method": check_method,
     "querystring": check_querystring,
-    "body": lambda v: check_optional_str("body", v),
+    "body": lambda v: check_optional_str("body", v, allowed=_MULTILINE),
     "headers": lambda v: check_str_map("headers", v),
     "cookies": lambda v: check_str_map("cookies", v),
     "assertions": check_assertions,
     "tags": lambda v: check_str_list("tags", v),
-    "note": lambda v: check_optional_str("note", v),
+    "note": lambda v: check_optional_str("note", v, MAX_NOTE, allowed=_MULTILINE),
     "interval_seconds": _optional_int("interval_seconds", INTERVAL_RANGE),
     "timeout_seconds": _optional_int("timeout_seconds", TIMEOUT_RANGE),
     "notify": lambda v: check_str_list("notify", v),

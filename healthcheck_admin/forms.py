@@ -11,15 +11,16 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
-from healthcheck_admin import declarations as d
+from healthcheck_admin import limits as d
+from healthcheck_admin.declarations import check_assertions
 from healthcheck_admin.models import OVERRIDE_FIELDS, HealthcheckDefinition
-from healthcheck_admin.redaction import MASK, is_reference, is_sensitive
+from healthcheck_admin.redaction import MASK, mask_field, masks_cookie, masks_header
 
 http_url = URLValidator(schemes=["http", "https"])
 
 
 def _wrap(check: Callable[[], Any]) -> Any:
-    """Run a declarations validator, turning its HealthcheckError into a field error."""
+    """Run a validator of :mod:`healthcheck_admin.limits`, turning its HealthcheckError into a field error."""
     try:
         return check()
     except d.HealthcheckError as exc:
@@ -28,20 +29,16 @@ def _wrap(check: Callable[[], Any]) -> Any:
 
 
 class JSONObjectField(forms.JSONField):
-    """A JSON field whose sensitive values are shown masked and kept when left masked."""
+    """A JSON object of headers whose sensitive values are shown as the mask (see ``redaction``)."""
+
+    masked_as = "headers"
 
     def prepare_value(self, value: Any) -> Any:
-        if isinstance(value, dict):
-            value = {k: MASK if isinstance(v, str) and self.masks(k, v) else v for k, v in value.items()}
-        return super().prepare_value(value)
-
-    def masks(self, name: str, value: str) -> bool:
-        return not is_reference(value) and is_sensitive(name)
+        return super().prepare_value(mask_field(self.masked_as, value))
 
 
 class CookiesField(JSONObjectField):
-    def masks(self, name: str, value: str) -> bool:
-        return not is_reference(value)
+    masked_as = "cookies"
 
 
 class OptionalJSONField(forms.JSONField):
@@ -106,18 +103,55 @@ class HealthcheckDefinitionForm(forms.ModelForm):  # type: ignore[type-arg]
         fields = ("key", "name", *d.REQUEST_FIELDS, *d.MONITOR_FIELDS, *OVERRIDE_FIELDS)
 
     def _keep_masked(self, name: str, value: Any) -> Any:
-        """A value left as the mask means "unchanged": restore what is stored."""
-        stored = getattr(self.instance, name, None) or {}
+        """The mask means "keep the stored value of this same header (or cookie)", and nothing else.
+
+        A masked value under a name that holds no masked value (a renamed header, a new row)
+        is an error, and so is a value that contains the mask: it would be sent as the secret.
+        """
         if not isinstance(value, dict):
             return value
-        return {k: stored.get(k, v) if v == MASK else v for k, v in value.items()}
+        stored = getattr(self.instance, name, None) or {}
+        masks = masks_header if name == "headers" else masks_cookie
+        kept: dict[str, Any] = {}
+        for item, given in value.items():
+            if isinstance(given, str) and MASK in given:
+                if given != MASK or item not in stored or not masks(item, stored[item]):
+                    raise ValidationError(
+                        _(
+                            "%(what)s %(name)r: %(mask)r stands only for the value already stored under "
+                            "this same name, and %(name)r has none; type the value again "
+                            '(or an "env:NAME" reference).'
+                        ),
+                        code="masked",
+                        params={"what": name[:-1].capitalize(), "name": item, "mask": MASK},
+                    )
+                given = stored[item]
+            kept[item] = given
+        return kept
 
     def clean_key(self) -> str:
         return str(_wrap(lambda: d.check_key(self.cleaned_data.get("key"))))
 
+    def clean_name(self) -> str:
+        name = self.cleaned_data.get("name", "")
+        return str(_wrap(lambda: d.check_text("name", name, max_length=d.MAX_NAME)))
+
+    def clean_note(self) -> str:
+        note = self.cleaned_data.get("note", "")
+        return str(_wrap(lambda: d.check_text("note", note, allowed=d.MULTILINE, max_length=d.MAX_NOTE)))
+
+    def clean_override_note(self) -> str | None:
+        note = self.cleaned_data.get("override_note")
+        return _wrap(lambda: d.check_optional_str("note", note, d.MAX_NOTE, allowed=d.MULTILINE))  # type: ignore[no-any-return]
+
+    def clean_body(self) -> str:
+        body = self.cleaned_data.get("body", "")
+        return str(_wrap(lambda: d.check_text("body", body, allowed=d.MULTILINE)))
+
     def clean_url(self) -> str:
         url = self.cleaned_data.get("url", "")
         http_url(url)
+        _wrap(lambda: d.check_url("url", url))
         parts = urlsplit(url)
         try:
             parts.port  # noqa: B018 - raises ValueError for a port outside 0-65535
@@ -144,7 +178,7 @@ class HealthcheckDefinitionForm(forms.ModelForm):  # type: ignore[type-arg]
         return dict(_wrap(lambda: d.check_str_map("cookies", value)))
 
     def clean_assertions(self) -> list[str]:
-        return list(_wrap(lambda: d.check_assertions(self.cleaned_data.get("assertions"))))
+        return list(_wrap(lambda: check_assertions(self.cleaned_data.get("assertions"))))
 
     def clean_tags(self) -> list[str]:
         return list(_wrap(lambda: d.check_str_list("tags", self.cleaned_data.get("tags"))))

@@ -12,7 +12,8 @@ from model_utils import Choices, FieldTracker
 from model_utils.fields import StatusField
 from model_utils.models import TimeStampedModel
 
-from healthcheck_admin.declarations import MONITOR_FIELDS, REQUEST_FIELDS
+from healthcheck_admin.conf import app_settings
+from healthcheck_admin.limits import MONITOR_FIELDS, REQUEST_FIELDS
 
 SOURCE = Choices(("code", _("code")), ("admin", _("admin")))
 HEALTH = Choices(
@@ -58,6 +59,16 @@ SYNC_FIELDS: tuple[str, ...] = (
 def generate_admin_key() -> str:
     """A fresh key for an admin-created row: ``adm-`` and 10 hex digits."""
     return f"adm-{secrets.token_hex(5)}"
+
+
+def default_interval_seconds() -> int:
+    """``HEALTHCHECKS["DEFAULT_INTERVAL_SECONDS"]``, read when a row is made (admin rows honour it too)."""
+    return app_settings.DEFAULT_INTERVAL_SECONDS
+
+
+def default_timeout_seconds() -> int:
+    """``HEALTHCHECKS["DEFAULT_TIMEOUT_SECONDS"]``, read when a row is made."""
+    return app_settings.DEFAULT_TIMEOUT_SECONDS
 
 
 def new_revision() -> str:
@@ -118,14 +129,14 @@ class HealthcheckDefinition(TimeStampedModel):
     headers = models.JSONField(_("headers"), default=dict, blank=True)
     cookies = models.JSONField(_("cookies"), default=dict, blank=True)
     body = models.TextField(_("body"), blank=True)
-    timeout_seconds = models.PositiveSmallIntegerField(_("timeout (s)"), default=10)
+    timeout_seconds = models.PositiveSmallIntegerField(_("timeout (s)"), default=default_timeout_seconds)
     regions = models.JSONField(_("regions"), default=list, blank=True)
     follow_redirects = models.BooleanField(_("follow redirects"), default=True)
     verify_ssl = models.BooleanField(_("verify SSL"), default=True)
 
     # The monitor around it.
     assertions = models.JSONField(_("assertions"), default=list, blank=True)
-    interval_seconds = models.PositiveIntegerField(_("interval (s)"), default=60)
+    interval_seconds = models.PositiveIntegerField(_("interval (s)"), default=default_interval_seconds)
     tags = models.JSONField(_("tags"), default=list, blank=True)
     notify = models.JSONField(_("notify"), default=list, blank=True)
     note = models.TextField(_("note"), blank=True)

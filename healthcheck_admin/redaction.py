@@ -1,22 +1,52 @@
-"""Redaction: ``env:NAME`` secret references, masking of sensitive values and scrubbing of text."""
+"""Redaction, the one home of the rules: ``env:NAME`` references, masking, scrubbing and cutting.
+
+*Masking* replaces a value by :data:`MASK` where it is shown (the admin, ``plan``, stored
+payloads, the console backend). *Scrubbing* removes known secret values from free text that
+a server may have echoed (error messages, response excerpts). The rules:
+
+- a header is sensitive when its name (any case) is ``Authorization``, ``Proxy-Authorization``,
+  ``Cookie``, ``X-Api-Key`` or is listed in ``HEALTHCHECKS["SENSITIVE_HEADERS"]``;
+  its value is masked;
+- every cookie value is masked, whatever the cookie's name: cookies are credentials as
+  often as not;
+- an unresolved ``env:NAME`` reference is shown as written (it names the variable, not the
+  value), but the value it resolves to is a secret wherever it is used, even in a header
+  that is not sensitive;
+- a response header is masked in reasons when it is sensitive or ``Set-Cookie``.
+
+Text is scrubbed *before* it is cut, and whatever prefix of a secret remains at the cut is
+scrubbed too (:func:`clip`). Values shorter than :data:`MIN_SECRET` characters are not
+scrubbed from free text: replacing ``"1"`` everywhere would make every message unreadable.
+"""
 
 from __future__ import annotations
 
+import copy
 import os
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
+from typing import Any
 
-from healthcheck_admin.conf import app_settings
+from django.core.exceptions import ImproperlyConfigured
+
+from healthcheck_admin.conf import ALWAYS_SENSITIVE_HEADERS, app_settings
 
 ENV_PREFIX = "env:"
 MASK = "********"
+#: The shortest value :func:`scrub` removes from text, and the shortest prefix :func:`clip` removes.
+MIN_SECRET = 4
+ELLIPSIS = "…"
+_ALWAYS_MASKED_REPLIES = ALWAYS_SENSITIVE_HEADERS | {"set-cookie"}
 
 
 class SecretError(LookupError):
     """An ``env:NAME`` reference names a variable that is not set."""
 
 
-def is_reference(value: str) -> bool:
-    return value.startswith(ENV_PREFIX)
+# -- env: references ---------------------------------------------------------------------------------
+
+
+def is_reference(value: object) -> bool:
+    return isinstance(value, str) and value.startswith(ENV_PREFIX)
 
 
 def resolve_secret(value: str) -> str:
@@ -36,21 +66,124 @@ def resolve_all(values: Mapping[str, str]) -> dict[str, str]:
     return {name: resolve_secret(value) for name, value in values.items()}
 
 
+# -- which names are sensitive -----------------------------------------------------------------------
+
+
 def is_sensitive(name: str) -> bool:
+    """Whether a request header's value is a credential (the built-in names and ``SENSITIVE_HEADERS``)."""
     return name.lower() in app_settings.SENSITIVE_HEADERS
+
+
+def is_masked(name: str) -> bool:
+    """Whether a *response* header's value must stay out of reasons: sensitive, or ``Set-Cookie``.
+
+    Works without configured settings (the assertion evaluator is usable outside Django).
+    """
+    if name.lower() in _ALWAYS_MASKED_REPLIES:
+        return True
+    try:
+        return is_sensitive(name)
+    except ImproperlyConfigured:
+        return False
+
+
+# -- masking for display -----------------------------------------------------------------------------
+
+
+def masks_header(name: str, value: object) -> bool:
+    """Whether the stored header ``name: value`` is shown as :data:`MASK`."""
+    return not is_reference(value) and is_sensitive(name)
+
+
+def masks_cookie(name: str, value: object) -> bool:
+    """Whether the stored cookie ``name=value`` is shown as :data:`MASK`: always, unless ``env:``."""
+    return not is_reference(value)
 
 
 def mask_value(name: str, value: str) -> str:
     """Mask a header value for display; an unresolved ``env:`` reference is safe to show."""
-    if is_reference(value) or not is_sensitive(name):
-        return value
-    return MASK
+    return MASK if masks_header(name, value) else value
 
 
-def mask_headers(values: Mapping[str, str]) -> dict[str, str]:
-    return {name: mask_value(name, value) for name, value in values.items()}
+def mask_headers(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: MASK if masks_header(name, value) else value for name, value in values.items()}
 
 
-def mask_cookies(values: Mapping[str, str]) -> dict[str, str]:
-    """Cookie values are credentials as often as not: every resolved value is masked."""
-    return {name: value if is_reference(value) else MASK for name, value in values.items()}
+def mask_cookies(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: MASK if masks_cookie(name, value) else value for name, value in values.items()}
+
+
+#: The masking rule of each stored map that may hold secrets, by field name.
+MASKED_FIELDS = {"headers": mask_headers, "cookies": mask_cookies}
+
+
+def mask_field(field: str, value: Any) -> Any:
+    """``value`` of the model field ``field`` as it may be shown (headers and cookies masked)."""
+    if field in MASKED_FIELDS and isinstance(value, Mapping):
+        return MASKED_FIELDS[field](value)
+    return value
+
+
+def mask_monitor(monitor: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of a monitor safe to show: sensitive header values and every cookie value masked."""
+    masked = copy.deepcopy(dict(monitor))
+    request = masked.get("request")
+    if isinstance(request, dict):
+        for part, rule in MASKED_FIELDS.items():
+            request[part] = rule(request.get(part) or {})
+    return masked
+
+
+# -- scrubbing free text -----------------------------------------------------------------------------
+
+
+def secret_values(headers: Mapping[str, Any] | None, cookies: Mapping[str, Any] | None) -> frozenset[str]:
+    """The values that must never be shown, as they are sent, for headers and cookies *as stored*.
+
+    A sensitive header's value, any header written as ``env:NAME`` (resolved here) and every
+    cookie value. An unset variable contributes nothing (nothing is sent for it either).
+    """
+    found: set[str] = set()
+    for name, raw in (headers or {}).items():
+        if is_reference(raw) or is_sensitive(str(name)):
+            found.add(_resolved(raw))
+    found.update(_resolved(raw) for raw in (cookies or {}).values())
+    return frozenset(value for value in found if len(value) >= MIN_SECRET)
+
+
+def _resolved(raw: object) -> str:
+    try:
+        return resolve_secret(str(raw))
+    except SecretError:
+        return ""
+
+
+def scrub(text: str, secrets: Collection[str]) -> str:
+    """``text`` with every secret (of :data:`MIN_SECRET` characters or more) masked, longest first."""
+    for value in sorted(secrets, key=len, reverse=True):
+        if len(value) >= MIN_SECRET:
+            text = text.replace(value, MASK)
+    return text
+
+
+def clip(text: str, limit: int, secrets: Collection[str] = ()) -> str:
+    """``text`` scrubbed, then cut to ``limit`` characters (``…`` included).
+
+    A secret cut in two is no longer found by :func:`scrub`, so a prefix of a secret
+    (:data:`MIN_SECRET` characters or more) left at the end of the cut is masked as well.
+    """
+    text = scrub(text, secrets)
+    if len(text) <= limit:
+        return text
+    return scrub_tail(text[: max(0, limit - len(ELLIPSIS))], secrets) + ELLIPSIS
+
+
+def scrub_tail(text: str, secrets: Collection[str]) -> str:
+    """``text`` with the longest prefix of any secret that ends it masked."""
+    longest = 0
+    for value in secrets:
+        for size in range(min(len(value) - 1, len(text)), MIN_SECRET - 1, -1):
+            if size > longest and text.endswith(value[:size]):
+                longest = size
+                break
+    return text[: len(text) - longest] + MASK if longest else text

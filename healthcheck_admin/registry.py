@@ -17,10 +17,11 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, g
 from django.urls.resolvers import RoutePattern
 from django.utils.http import RFC3986_SUBDELIMS
 
+from healthcheck_admin import check_ids as ids
 from healthcheck_admin.conf import app_settings
 from healthcheck_admin.declarations import Healthcheck
 from healthcheck_admin.keys import KeyMaker
-from healthcheck_admin.routing import HEALTHCHECK_ATTR, PROBLEM_ATTR, registered_extra
+from healthcheck_admin.routing import HEALTHCHECK_ATTR, INVALID_ATTR, PROBLEM_ATTR, registered_extra
 
 
 @dataclass(slots=True)
@@ -62,8 +63,16 @@ class Spec:
 
 @dataclass
 class Collected:
+    """What the URLconf declares: the valid checks, the problems, and what the invalid ones still mean.
+
+    A route whose declaration is invalid (or cannot be reversed) is "declared but invalid", not
+    gone: the upsert leaves rows with one of ``invalid_routes`` or ``invalid_keys`` as they are.
+    """
+
     specs: list[Spec] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    invalid_routes: set[str] = field(default_factory=set)
+    invalid_keys: set[str] = field(default_factory=set)
 
     @property
     def fingerprint(self) -> str:
@@ -97,21 +106,34 @@ def _static_path(route: str) -> str:
     return "/%2F" + path.removeprefix("//") if path.startswith("//") else path
 
 
-def declared_checks(urlconf: str | None = None) -> tuple[list[Declared], list[Problem]]:
-    """Every ``healthcheck=`` in the URLconf, plus the checks registered with ``put()``."""
+def _qualified(pattern: URLPattern, namespaces: tuple[str, ...]) -> str:
+    name = pattern.name or ""
+    return ":".join((*namespaces, name)) if namespaces else name
+
+
+def declared_checks(
+    urlconf: str | None = None, invalid: Collected | None = None
+) -> tuple[list[Declared], list[Problem]]:
+    """Every ``healthcheck=`` in the URLconf, plus the checks registered with ``put()``.
+
+    The routes and keys that invalid declarations still name are added to ``invalid``.
+    """
     found: list[Declared] = []
     problems: list[Problem] = []
     for pattern, namespaces, described, static in _walk(get_resolver(urlconf).url_patterns, (), "", True):
         problem = getattr(pattern, PROBLEM_ATTR, None)
         if problem is not None:
             problems.append(Problem(problem[0], problem[1], f"route {described!r}"))
+            named_route, named_key = getattr(pattern, INVALID_ATTR, (None, None))
+            if invalid is not None and isinstance(pattern, URLPattern):
+                invalid.invalid_routes.update(filter(None, (named_route or _qualified(pattern, namespaces),)))
+                invalid.invalid_keys.update(filter(None, (named_key,)))
         check = getattr(pattern, HEALTHCHECK_ATTR, None)
         if isinstance(pattern, URLPattern) and isinstance(check, Healthcheck):
             if check.route:
                 found.append(Declared(check, check.route, described))
                 continue
-            name = pattern.name or ""
-            route = ":".join((*namespaces, name)) if namespaces else name
+            route = _qualified(pattern, namespaces)
             own = static and not check.args and not check.kwargs and not check.current_app
             found.append(Declared(check, route, described, described if own else None))
     for check in registered_extra():
@@ -167,10 +189,10 @@ def collect(urlconf: str | None = None, *, specs: bool = True) -> Collected:
     With ``specs=False`` (the system checks) only the problems are wanted: routes are
     reversed and keys derived, but no row values or fingerprints are built.
     """
-    declared, problems = declared_checks(urlconf)
+    result = Collected()
+    declared, result.problems = declared_checks(urlconf, result)
     make_key = KeyMaker.from_settings()
     needs_path = specs or make_key.strategy == "legacy"
-    result = Collected(problems=problems)
     seen: dict[str, Declared] = {}
     for item in declared:
         try:
@@ -180,13 +202,16 @@ def collect(urlconf: str | None = None, *, specs: bool = True) -> Collected:
                 path = _reverse(item.check, item.route, urlconf)
         except NoReverseMatch as exc:
             hint = f" ({exc})" if item.check.args or item.check.kwargs else ""
-            result.problems.append(Problem("E002", f"cannot reverse {item.route!r}{hint}", item.origin))
+            message = f"cannot reverse {item.route!r}{hint}"
+            result.problems.append(Problem(ids.CANNOT_REVERSE, message, item.origin))
+            result.invalid_routes.add(item.route)
+            result.invalid_keys.update(filter(None, (item.check.key,)))
             continue
         check = item.check
         key = check.key or make_key(item.route, check.method, check.args, check.kwargs, path)
         if key in seen:
             message = f"key {key!r} is also used by {seen[key].origin}"
-            result.problems.append(Problem("E005", message, item.origin))
+            result.problems.append(Problem(ids.DUPLICATE_KEY, message, item.origin))
             continue
         seen[key] = item
         if specs:

@@ -9,39 +9,53 @@ reversed, stored or sent here: the registry walks the loaded URLconf later. A ba
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.urls import URLPattern, URLResolver
 from django.urls import path as django_path
 from django.urls import re_path as django_re_path
 
+from healthcheck_admin import check_ids as ids
 from healthcheck_admin.declarations import Healthcheck, HealthcheckError
 
 HEALTHCHECK_ATTR = "healthcheck"
 PROBLEM_ATTR = "healthcheck_problem"
+#: ``(route, key)`` named by a declaration that failed: the row it still means is kept.
+INVALID_ATTR = "healthcheck_invalid"
 
 _extra_lock = threading.Lock()
 _extra: list[Healthcheck] = []
+
+
+def _named(healthcheck: object) -> tuple[str | None, str | None]:
+    """The ``route=`` and ``key=`` of a declaration that failed, when they are readable strings.
+
+    They say which existing row the declaration still means, so that the upsert leaves it alone.
+    """
+    if isinstance(healthcheck, Healthcheck):
+        return healthcheck.route, healthcheck.key
+    if isinstance(healthcheck, Mapping):
+        route, key = healthcheck.get("route"), healthcheck.get("key", healthcheck.get("code"))
+        return (route if isinstance(route, str) else None, key if isinstance(key, str) else None)
+    return None, None
 
 
 def _attach(pattern: URLPattern | URLResolver, healthcheck: object) -> URLPattern | URLResolver:
     if healthcheck is None or healthcheck is False:
         return pattern
     if isinstance(pattern, URLResolver):
-        setattr(
-            pattern,
-            PROBLEM_ATTR,
-            ("E003", "healthcheck= is set on an include(); set it on the routes inside"),
-        )
+        message = "healthcheck= is set on an include(); set it on the routes inside"
+        setattr(pattern, PROBLEM_ATTR, (ids.ON_INCLUDE, message))
         return pattern
     try:
         check = Healthcheck.coerce(healthcheck)
     except HealthcheckError as exc:
-        setattr(pattern, PROBLEM_ATTR, ("E001", str(exc)))
+        setattr(pattern, PROBLEM_ATTR, (ids.DECLARATION_INVALID, str(exc)))
+        setattr(pattern, INVALID_ATTR, _named(healthcheck))
         return pattern
     if check is not None and not check.route and not pattern.name:
-        setattr(pattern, PROBLEM_ATTR, ("E004", "healthcheck= is set on a route without name="))
+        setattr(pattern, PROBLEM_ATTR, (ids.NO_ROUTE_NAME, "healthcheck= is set on a route without name="))
         return pattern
     setattr(pattern, HEALTHCHECK_ATTR, check)
     return pattern

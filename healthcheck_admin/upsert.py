@@ -35,6 +35,8 @@ class UpsertResult:
     unchanged: int = 0
     removed: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
+    #: Rows whose declaration is invalid: kept as they were, never removed.
+    invalid: list[str] = field(default_factory=list)
     skipped: bool = False
     claimed: bool = False
     collected: Collected | None = None
@@ -46,10 +48,13 @@ class UpsertResult:
     def summary(self) -> str:
         if self.skipped:
             return "code checks unchanged since the last deploy"
-        return (
+        text = (
             f"{len(self.created)} created, {len(self.updated)} updated, "
             f"{self.unchanged} unchanged, {len(self.removed)} removed"
         )
+        if self.invalid:
+            text += f", {len(self.invalid)} kept: declared but invalid, see `manage.py check`"
+        return text
 
 
 def _row(spec: Spec, now: Any) -> HealthcheckDefinition:
@@ -121,10 +126,10 @@ def upsert(collected: Collected, using: str | None = None) -> UpsertResult:
     using = using or router.db_for_write(HealthcheckDefinition)
     result = UpsertResult(collected=collected)
     existing = {
-        key: (pk, source, fingerprint, removed_at)
-        for pk, key, source, fingerprint, removed_at in HealthcheckDefinition.objects.using(
+        key: (pk, source, fingerprint, removed_at, route)
+        for pk, key, source, fingerprint, removed_at, route in HealthcheckDefinition.objects.using(
             using
-        ).values_list("pk", "key", "source", "spec_fingerprint", "removed_at")
+        ).values_list("pk", "key", "source", "spec_fingerprint", "removed_at", "route")
     }
     now = timezone.now()
     rows = []
@@ -142,15 +147,26 @@ def upsert(collected: Collected, using: str | None = None) -> UpsertResult:
             continue
         rows.append(_row(spec, now))
     declared = {spec.key for spec in collected.specs}
-    gone = [
-        (pk, key)
-        for key, (pk, source, _, removed_at) in existing.items()
-        if source == SOURCE.code and removed_at is None and key not in declared
-    ]
+    gone = []
+    for key, (pk, source, _, removed_at, route) in existing.items():
+        if source != SOURCE.code or removed_at is not None or key in declared:
+            continue
+        if key in collected.invalid_keys or route in collected.invalid_routes:
+            result.invalid.append(key)  # declared but invalid: left exactly as it is
+        else:
+            gone.append((pk, key))
+    result.invalid.sort()
     result.removed = sorted(key for _, key in gone)
     with transaction.atomic(using=using):
         _write(rows, using)
         _mark_removed([pk for pk, _ in gone], using)
+    if result.invalid:
+        logger.warning(
+            "Code checks %s are declared but invalid, so they are left as they were "
+            "(not removed, not paused); `manage.py check` says why: %s",
+            ", ".join(map(repr, result.invalid)),
+            "; ".join(f"{p.origin}: {p.message}" for p in collected.problems),
+        )
     for key in result.conflicts:
         logger.warning("Code check %r is not stored: an admin-created row already has that key.", key)
     return result

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 
 SECRET_KEY = "healthcheck-admin-tests"
 DEBUG = False
@@ -58,7 +59,25 @@ if os.environ.get("HEALTHCHECK_TEST_DB") == "postgres":
         }
     }
 else:
-    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+    # A file, not ":memory:": Django's in-memory test database is one shared cache, whose table
+    # locks fail at once ("database table is locked") when a background push writes while a test
+    # saves a row. A file waits for the other writer (``timeout``), as a deployed SQLite does.
+    # Each pytest-xdist worker gets its own file (pytest-django adds the worker's suffix).
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": os.path.join(tempfile.gettempdir(), "healthcheck_admin_tests.sqlite3"),
+            # What docs/settings.rst recommends for SQLite: wait for a writer, take the write lock
+            # when a transaction starts (no deadlock between a read and a write), and WAL.
+            "OPTIONS": {
+                "timeout": 30,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
+            # One file per process: parallel runs of the suite never share one.
+            "TEST": {"NAME": os.path.join(tempfile.gettempdir(), f"test_hc_admin_{os.getpid()}.sqlite3")},
+        }
+    }
 
 HEALTHCHECKS = {
     "BACKEND": "healthcheck_admin.backends.locmem.LocmemBackend",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from healthcheck_admin import Healthcheck, HealthcheckError
-from healthcheck_admin.declarations import REGIONS
+from healthcheck_admin.limits import REGIONS
 
 
 def test_defaults_are_a_simple_get():
@@ -91,7 +91,7 @@ def test_tags_given_as_a_set_are_sorted_not_rejected():
         ({"follow_redirects": "yes"}, "follow_redirects", "True or False"),
         ({"verify_ssl": 1}, "verify_ssl", "True or False"),
         ({"paused": None}, "paused", "True or False"),
-        ({"name": "n" * 201}, "name", "the limit is 200"),
+        ({"name": "n" * 101}, "name", "the limit is 100"),
         ({"querystring": "a=1"}, "querystring", "a dict"),
         ({"querystring": {"a": {"b": 1}}}, "querystring", "not a string, number or list"),
         ({"note": 5}, "note", "a string"),
@@ -99,7 +99,7 @@ def test_tags_given_as_a_set_are_sorted_not_rejected():
 )
 def test_bad_arguments_name_the_field_and_value(kwargs, field, fragment):
     with pytest.raises(HealthcheckError) as excinfo:
-        Healthcheck(**kwargs)
+        Healthcheck.coerce(kwargs)  # what path(healthcheck=...) and put() do with a declaration
     assert excinfo.value.field == field
     assert str(excinfo.value).startswith(f"{field}: ")
     assert fragment in str(excinfo.value)

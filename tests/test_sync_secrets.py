@@ -11,7 +11,8 @@ from healthcheck_admin.backends.base import CronitorError
 from healthcheck_admin.backends.console import ConsoleBackend
 from healthcheck_admin.backends.cronitor import CronitorBackend
 from healthcheck_admin.models import HealthcheckDefinition
-from healthcheck_admin.sync.payload import PayloadError, fingerprint, mask_monitor, monitor_for, resolve
+from healthcheck_admin.redaction import mask_monitor
+from healthcheck_admin.sync.payload import PayloadError, fingerprint, monitor_for, resolve
 from healthcheck_admin.sync.service import push
 from tests.sync_utils import SECRET_HEADER, command, healthchecks, make_row, reload
 
@@ -122,10 +123,14 @@ def test_the_api_key_never_appears_in_errors_logs_or_output(api, settings, all_l
         assert secret_key not in repr(backend)
 
 
-def test_cronitor_error_text_masks_the_key(settings, api):
-    error = CronitorError(f"something said {api.api_key}", permanent=True, status=400)
-    assert api.api_key not in str(error)
-    assert api.api_key not in error.message
+def test_the_backend_masks_its_key_in_errors_and_constructing_one_reads_no_settings(settings, api):
+    api.fail_next(404, body={"detail": f"no monitor for key {api.api_key}"}, method="GET")
+    with CronitorBackend() as backend, pytest.raises(CronitorError) as raised:
+        backend.pause("gone")
+    assert api.api_key not in str(raised.value)
+    assert "********" in raised.value.message
+    healthchecks(settings, API_KEY="another-key-1234")  # CronitorError itself neither reads nor masks
+    assert CronitorError("said another-key-1234", permanent=True).message == "said another-key-1234"
 
 
 def test_wrong_key_error_does_not_echo_it(api, settings):

@@ -22,8 +22,8 @@ from django.utils.translation import ngettext
 from healthcheck_admin.admin import columns, panels, pushing
 from healthcheck_admin.admin.filters import HealthFilter, SyncStatusFilter, TagFilter
 from healthcheck_admin.conf import app_settings
-from healthcheck_admin.declarations import MONITOR_FIELDS, REQUEST_FIELDS
 from healthcheck_admin.forms import HealthcheckDefinitionForm
+from healthcheck_admin.limits import MONITOR_FIELDS, REQUEST_FIELDS
 from healthcheck_admin.models import CODE_FIELDS, OVERRIDE_FIELDS, PUSHED_FIELDS, HealthcheckDefinition
 from healthcheck_admin.signals import HOLD_PUSH
 from healthcheck_admin.sync import progress, snooze

@@ -8,21 +8,17 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ImproperlyConfigured
-
 from healthcheck_admin.assertions.convert import validate_list
 from healthcheck_admin.assertions.grammar import Assertion, parse
 from healthcheck_admin.assertions.jsonpath import MISSING, lookup
 from healthcheck_admin.assertions.values import AssertionSyntaxError, as_number, clip, interval_seconds
-from healthcheck_admin.conf import ALWAYS_SENSITIVE_HEADERS
-from healthcheck_admin.redaction import MASK, is_sensitive
+from healthcheck_admin.redaction import MASK, is_masked
 
 #: What a check with no assertions must satisfy. Cronitor's documentation states
 #: no default for checks without assertions; this is our choice: any status
 #: below 400 (success or redirect) passes, as most uptime services do.
 DEFAULT_ASSERTIONS: tuple[str, ...] = ("response.code < 400",)
 
-_ALWAYS_MASKED = ALWAYS_SENSITIVE_HEADERS | {"set-cookie"}
 _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
     "=": op.eq,
     "!=": op.ne,
@@ -194,16 +190,6 @@ def header_value(headers: Mapping[str, str], name: str) -> str | None:
         if key.lower() == wanted:
             return value
     return None
-
-
-def is_masked(name: str) -> bool:
-    """Whether a response header's value must stay out of reasons (credentials)."""
-    if name.lower() in _ALWAYS_MASKED:
-        return True
-    try:
-        return is_sensitive(name)
-    except ImproperlyConfigured:
-        return False
 
 
 def format_seconds(seconds: float) -> str:

@@ -1,6 +1,7 @@
 """Value syntax shared by the parser, the builder and the evaluator.
 
-Intervals (``2s``, ``600ms``, ``.25s``, ``5 min``, ``30 days``), numbers,
+Intervals (``2s``, ``600ms``, ``.25s``, ``5 min``, ``30 days``; the grammar is
+:mod:`healthcheck_admin.limits`'), numbers,
 quoting of text values, and the one error type of the assertion language.
 """
 
@@ -11,24 +12,16 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
+from healthcheck_admin.limits import BAD_CATEGORIES as _BAD_CATEGORIES
+from healthcheck_admin.limits import INTERVAL_RE as _INTERVAL_RE
+from healthcheck_admin.limits import UNITS
+
 #: Longest input quoted back in an error message; longer input is clipped.
 MAX_QUOTED = 120
 
-_INTERVAL_RE = re.compile(r"([0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*([A-Za-z]*)", re.ASCII)
 _NUMBER_RE = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?", re.ASCII)
 _QUOTED_RE = re.compile(r"\"([^\"]*)\"|'([^']*)'")
-_BAD_CATEGORIES = frozenset({"Cc", "Cs", "Zl", "Zp"})
 
-_UNIT_GROUPS: tuple[tuple[tuple[str, ...], float], ...] = (
-    (("ms", "msec", "msecs", "millisecond", "milliseconds"), 0.001),
-    (("s", "sec", "secs", "second", "seconds"), 1.0),
-    (("min", "mins", "minute", "minutes"), 60.0),
-    (("h", "hr", "hrs", "hour", "hours"), 3600.0),
-    (("d", "day", "days"), 86400.0),
-    (("w", "week", "weeks"), 604800.0),
-)
-#: Interval units (lower case) and their length in seconds.
-UNITS: dict[str, float] = {name: seconds for names, seconds in _UNIT_GROUPS for name in names}
 INTERVAL_EXAMPLES = "e.g. '2s', '600ms', '5 min' or '30 days'"
 
 

@@ -7,13 +7,12 @@ talks to :class:`BaseBackend` only, and ``HEALTHCHECKS["BACKEND"]`` picks the cl
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
 
-from healthcheck_admin.conf import app_settings
-from healthcheck_admin.redaction import MASK
+from healthcheck_admin import redaction
 
 MISSING_KEY = (
     "no Cronitor API key: set HEALTHCHECKS['API_KEY'] or the CRONITOR_API_KEY environment variable "
@@ -24,22 +23,15 @@ MISSING_KEY = (
 class CronitorError(Exception):
     """Talking to Cronitor failed. ``permanent`` errors (4xx except 429) are not worth retrying.
 
-    The message is short and human, and never contains the API key or request headers.
+    The message is short and human. Whoever raises it scrubs it first (a backend with
+    :meth:`BaseBackend.scrub`): constructing one reads no settings and changes no text.
     """
 
     def __init__(self, message: str, *, permanent: bool, status: int | None = None) -> None:
-        self.message = scrub(message)
+        self.message = message
         self.permanent = permanent
         self.status = status
         super().__init__(self.message)
-
-
-def scrub(text: str) -> str:
-    """``text`` with the configured API key masked, in case a server echoes it back."""
-    key = app_settings.API_KEY
-    if key and len(key) >= 4:
-        text = text.replace(key, MASK)
-    return text
 
 
 @dataclass
@@ -83,10 +75,32 @@ class BaseBackend:
 
     ``request_count`` counts the HTTP requests this instance made (0 for local backends).
     Backends are context managers: ``close()`` runs on exit.
+
+    Secrets: :meth:`own_secrets` names the backend's own (an API key); the service adds
+    the resolved secrets of what it sends with :meth:`hide`. A backend passes
+    :attr:`secrets` to :func:`healthcheck_admin.redaction.clip` for any text a server
+    sent, and callers use :meth:`scrub`, never the backend's attributes.
     """
 
     def __init__(self, **kwargs: Any) -> None:
         self.request_count = 0
+        self._hidden: set[str] = set()
+
+    def own_secrets(self) -> frozenset[str]:
+        """Values of the backend itself that must never be shown (e.g. its API key); none here."""
+        return frozenset()
+
+    def hide(self, values: Iterable[str]) -> None:
+        """Scrub these values too from every message this backend makes (and from :meth:`scrub`)."""
+        self.__dict__.setdefault("_hidden", set()).update(value for value in values if value)
+
+    @property
+    def secrets(self) -> frozenset[str]:
+        return self.own_secrets() | frozenset(self.__dict__.get("_hidden", ()))
+
+    def scrub(self, text: str) -> str:
+        """``text`` without this backend's secrets or the hidden ones."""
+        return redaction.scrub(text, self.secrets)
 
     def put_monitors(self, monitors: list[dict[str, Any]], *, rollback: bool = False) -> BatchResult:
         """Create or update ``monitors`` by key; with ``rollback`` validate only, persist nothing."""

@@ -12,7 +12,7 @@ from typing import Any, TextIO
 
 from healthcheck_admin.backends.base import BaseBackend, BatchResult, fake_code
 from healthcheck_admin.conf import app_settings
-from healthcheck_admin.redaction import MASK, mask_headers
+from healthcheck_admin.redaction import MASK, mask_headers, mask_monitor
 
 
 class ConsoleBackend(BaseBackend):
@@ -31,8 +31,6 @@ class ConsoleBackend(BaseBackend):
         self.stream.flush()
 
     def put_monitors(self, monitors: list[dict[str, Any]], *, rollback: bool = False) -> BatchResult:
-        from healthcheck_admin.sync.payload import mask_monitor
-
         body: dict[str, Any] = {"monitors": [mask_monitor(monitor) for monitor in monitors]}
         if rollback:
             body["rollback"] = True

@@ -25,6 +25,7 @@ from healthcheck_admin.backends.http import (
     where,
 )
 from healthcheck_admin.conf import app_settings
+from healthcheck_admin.redaction import secret_values
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +73,9 @@ class CronitorBackend(BaseBackend):
     def __repr__(self) -> str:  # never shows the key
         return f"<CronitorBackend {self.api_url}>"
 
+    def own_secrets(self) -> frozenset[str]:
+        return frozenset({self.api_key} if self.api_key else ())
+
     # -- transport ---------------------------------------------------------------------------
     def session(self) -> requests.Session:
         if self._session is None:
@@ -116,7 +120,7 @@ class CronitorBackend(BaseBackend):
             else:
                 if response.status_code != 429 and response.status_code < 500:
                     return response
-                failure = status_error(label, response)
+                failure = status_error(label, response, self.secrets)
                 if response.status_code in RETRY_AFTER_STATUSES:
                     wait = retry_after(response)
             if attempt >= self.max_retries:
@@ -133,7 +137,7 @@ class CronitorBackend(BaseBackend):
         label = where(method, path, self.api_url)
         response = self.send(method, path, **kwargs)
         if response.status_code != 200:
-            raise status_error(label, response)
+            raise status_error(label, response, self.secrets)
         return parse_json(label, response)
 
     # -- batch upsert --------------------------------------------------------------------------
@@ -143,6 +147,9 @@ class CronitorBackend(BaseBackend):
             result.error, result.abort = MISSING_KEY, True
             result.fail(monitor_keys(monitors), MISSING_KEY)
             return result
+        for monitor in monitors:  # a server may echo what it was sent: never let a value through
+            request = monitor.get("request") or {}
+            self.hide(secret_values(request.get("headers"), request.get("cookies")))
         start = self.request_count
         fatal: str | None = None
         for offset in range(0, len(monitors), self.batch_size):
@@ -170,7 +177,7 @@ class CronitorBackend(BaseBackend):
                     pending.extend(self._split(label, response, part, result))
                     continue
                 if not 200 <= response.status_code < 300:
-                    raise status_error(label, response)
+                    raise status_error(label, response, self.secrets)
                 data = parse_json(label, response)
             except CronitorError as exc:
                 result.error = exc.message
@@ -186,14 +193,14 @@ class CronitorBackend(BaseBackend):
         self, label: str, response: requests.Response, part: Monitors, result: BatchResult
     ) -> list[Monitors]:
         """Fail the monitors a 400 names and return what to resend (bisecting when none is named)."""
-        bad = rejected_monitors(response, monitor_keys(part))
+        bad = rejected_monitors(response, monitor_keys(part), self.secrets)
         if bad:
             for key, message in bad.items():
                 result.fail([key], f"Cronitor rejected the monitor: {message}")
             rest = [monitor for monitor in part if monitor.get("key") not in bad]
             return [rest] if rest else []
         if len(part) == 1:
-            result.fail(monitor_keys(part), status_error(label, response).message)
+            result.fail(monitor_keys(part), status_error(label, response, self.secrets).message)
             return []
         middle = len(part) // 2
         return [part[middle:], part[:middle]]
@@ -227,7 +234,7 @@ class CronitorBackend(BaseBackend):
         if response.status_code == 404:
             return None
         if response.status_code != 200:
-            raise status_error(where("GET", path, self.api_url), response)
+            raise status_error(where("GET", path, self.api_url), response, self.secrets)
         data = parse_json(where("GET", path, self.api_url), response)
         if not isinstance(data, dict):
             raise CronitorError(
@@ -245,14 +252,14 @@ class CronitorBackend(BaseBackend):
         self._require_key()
         response = self.send("GET", path)
         if response.status_code != 200:
-            raise status_error(where("GET", path, self.api_url), response)
+            raise status_error(where("GET", path, self.api_url), response, self.secrets)
 
     def delete(self, key: str) -> None:
         self._require_key()
         path = self._monitor_path(key)
         response = self.send("DELETE", path)
         if response.status_code not in (200, 202, 204):
-            raise status_error(where("DELETE", path, self.api_url), response)
+            raise status_error(where("DELETE", path, self.api_url), response, self.secrets)
 
     # -- listing -------------------------------------------------------------------------------
     def list_monitors(self, tag: str | None = None) -> list[dict[str, Any]]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import requests
 
 from healthcheck_admin.backends.base import CronitorError
+from healthcheck_admin.redaction import clip, scrub
 
 MAX_DETAIL = 240
 MAX_RETRY_AFTER = 60.0
@@ -50,32 +51,33 @@ def connection_message(exc: requests.ConnectionError) -> str:
     return "the connection failed"
 
 
-def _cut(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= MAX_DETAIL else text[: MAX_DETAIL - 1] + "…"
+def _cut(text: str, secrets: Collection[str]) -> str:
+    """Server text on one line, scrubbed of ``secrets`` first and then cut (see ``redaction.clip``)."""
+    return clip(" ".join(scrub(text, secrets).split()), MAX_DETAIL, secrets)
 
 
-def detail(response: requests.Response) -> str:
+def detail(response: requests.Response, secrets: Collection[str] = ()) -> str:
     """The server's explanation: DRF ``detail``, ``message``, ``error`` or ``errors``; else the text."""
     try:
         data = response.json()
     except ValueError:
-        return _cut(response.text) or response.reason or ""
+        return _cut(response.text, secrets) or response.reason or ""
     if isinstance(data, dict):
         for name in ("detail", "message", "error"):
             if isinstance(data.get(name), str):
-                return _cut(data[name])
+                return _cut(data[name], secrets)
         errors = data.get("errors")
         if isinstance(errors, list):
             messages = [str(e.get("message")) if isinstance(e, dict) else str(e) for e in errors]
-            return _cut("; ".join(messages))
-    return _cut(json.dumps(data))
+            return _cut("; ".join(messages), secrets)
+    return _cut(json.dumps(data), secrets)
 
 
-def status_error(label: str, response: requests.Response) -> CronitorError:
+def status_error(label: str, response: requests.Response, secrets: Collection[str] = ()) -> CronitorError:
+    """The error for an unexpected status; server text is scrubbed of ``secrets`` before it is cut."""
     status = response.status_code
     permanent = 400 <= status < 500 and status != 429
-    text = detail(response)
+    text = detail(response, secrets)
     if status in (401, 403):
         message = (
             f"{label}: Cronitor refused the API key ({status}: {text}); "
@@ -115,7 +117,9 @@ def retry_after(response: requests.Response) -> float | None:
     return min(max(seconds, 0.0), MAX_RETRY_AFTER)
 
 
-def rejected_monitors(response: requests.Response, keys: Sequence[str]) -> dict[str, str]:
+def rejected_monitors(
+    response: requests.Response, keys: Sequence[str], secrets: Collection[str] = ()
+) -> dict[str, str]:
     """The monitors a 400 names, with their messages: ``{"errors": [{"monitor", "field", "message"}]}``.
 
     Items are matched by ``monitor`` (the key) or else by ``index``; a body in any other
@@ -139,4 +143,4 @@ def rejected_monitors(response: requests.Response, keys: Sequence[str]) -> dict[
         message = str(item.get("message") or "invalid")
         field = item.get("field")
         bad.setdefault(key, []).append(f"{field}: {message}" if field else message)
-    return {key: _cut("; ".join(messages)) for key, messages in bad.items()}
+    return {key: _cut("; ".join(messages), secrets) for key, messages in bad.items()}

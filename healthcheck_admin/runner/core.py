@@ -6,7 +6,7 @@ import logging
 import threading
 import time
 import warnings
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import ExitStack, contextmanager
 from dataclasses import replace
@@ -20,7 +20,7 @@ from requests.structures import CaseInsensitiveDict
 from urllib3.exceptions import InsecureRequestWarning
 
 from healthcheck_admin.assertions import AssertionSyntaxError, Outcome, ResponseFacts, evaluate_all
-from healthcheck_admin.redaction import MASK, SecretError, is_reference, is_sensitive, resolve_all
+from healthcheck_admin.redaction import SecretError, clip, resolve_all, scrub, secret_values
 from healthcheck_admin.runner.config import RunConfig, swap_base_url
 from healthcheck_admin.runner.exchange import Reply, Request, Stop, exchange
 from healthcheck_admin.runner.http import new_session, send_http
@@ -43,27 +43,12 @@ def effective_url(row: HealthcheckDefinition, config: RunConfig) -> str:
     return str(row.url)
 
 
-def secret_values(row: HealthcheckDefinition, headers: dict[str, str], cookies: dict[str, str]) -> list[str]:
-    """Values a result must never show: ``env:`` values, sensitive headers, cookies; longest first."""
-    found = {value for value in cookies.values() if value}
-    for name, raw in row.headers.items():
-        if (is_reference(str(raw)) or is_sensitive(name)) and headers.get(name):
-            found.add(headers[name])
-    return sorted(found, key=len, reverse=True)
+def excerpt_of(body: str, secrets: Collection[str]) -> str:
+    """The scrubbed body cut to :data:`EXCERPT_CHARS` characters: no secret is even half-shown."""
+    return clip(body, EXCERPT_CHARS, secrets)
 
 
-def scrub(text: str, secrets: list[str]) -> str:
-    for secret in secrets:
-        text = text.replace(secret, MASK)
-    return text
-
-
-def excerpt_of(body: str, secrets: list[str]) -> str:
-    """The first :data:`EXCERPT_CHARS` characters of the scrubbed body: no secret is half-shown."""
-    return scrub(body, secrets)[:EXCERPT_CHARS]
-
-
-def judge(assertions: list[str], facts: ResponseFacts, secrets: list[str]) -> list[Outcome]:
+def judge(assertions: list[str], facts: ResponseFacts, secrets: Collection[str]) -> list[Outcome]:
     """Evaluate on the real response; take the reasons from a scrubbed copy of it.
 
     Reasons quote values clipped to a length, which could cut a secret so that
@@ -126,7 +111,7 @@ def _send_and_judge(
     config: RunConfig,
     session: requests.Session | Client | None,
     result: Callable[..., RunResult],
-    secrets: list[str],
+    secrets: Collection[str],
     request: Request,
 ) -> RunResult:
     timeout = float(config.timeout or row.timeout_seconds)
@@ -203,7 +188,7 @@ def _run_one(
         cookies = resolve_all({str(k): str(v) for k, v in row.cookies.items()})
     except SecretError as exc:
         return result(state="error", status=None, elapsed=None, error=f"{exc}; set it before running")
-    secrets = secret_values(row, headers, cookies)
+    secrets = secret_values(row.headers, row.cookies)
     body = row.body.encode("utf-8") if row.body else None
     request = Request(method=row.method, url=url, headers=headers, cookies=cookies, body=body)
     try:

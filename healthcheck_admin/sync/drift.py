@@ -6,21 +6,19 @@ The remote list is read in full (every page). A list error raises
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from healthcheck_admin.backends import get_backend
 from healthcheck_admin.backends.base import CronitorError
 from healthcheck_admin.conf import app_settings
+from healthcheck_admin.limits import schedule_seconds
 from healthcheck_admin.models import HealthcheckDefinition
-from healthcheck_admin.sync.payload import PayloadError, flatten, known_secrets, monitor_for, resolve, scrub
+from healthcheck_admin.redaction import secret_values
+from healthcheck_admin.sync.payload import PayloadError, flatten, monitor_for, resolve
 
 #: Fields that identify a monitor rather than describe it.
 IGNORED = frozenset({"type", "key"})
-_INTERVAL = re.compile(r"^every\s+(\d+)\s*([a-z]+)$")
-_UNITS = {"s": 1, "sec": 1, "second": 1, "seconds": 1, "min": 60, "mins": 60, "minute": 60, "minutes": 60}
-_UNITS.update({"h": 3600, "hour": 3600, "hours": 3600})
 
 
 @dataclass
@@ -59,10 +57,8 @@ class DriftReport:
 
 
 def _schedule(value: Any) -> Any:
-    match = _INTERVAL.match(str(value).strip().lower()) if isinstance(value, str) else None
-    if match and match.group(2) in _UNITS:
-        return int(match.group(1)) * _UNITS[match.group(2)]
-    return value
+    seconds = schedule_seconds(value) if isinstance(value, str) else None
+    return value if seconds is None else seconds
 
 
 def _normal(name: str, value: Any) -> Any:
@@ -113,12 +109,13 @@ def drift() -> DriftReport:
     tag = app_settings.OWNERSHIP_TAG
     rows = {row.key: row for row in HealthcheckDefinition.objects.all()}
     with get_backend() as backend:
+        for row in rows.values():  # a server may echo anything: the backend scrubs these before cutting
+            backend.hide(secret_values(row.headers, row.cookies))
         try:
             remote = {str(m.get("key")): m for m in backend.list_monitors(tag=tag)}
-        except CronitorError as exc:  # a server may echo anything: never let it carry a secret on
-            raise CronitorError(
-                scrub(exc.message, known_secrets(rows.values())), permanent=exc.permanent, status=exc.status
-            ) from None
+        except CronitorError as exc:  # and again here, for a backend that does not scrub its errors
+            message = backend.scrub(exc.message)
+            raise CronitorError(message, permanent=exc.permanent, status=exc.status) from None
     report = DriftReport(checked=len(remote))
     for key, monitor in sorted(remote.items()):
         if key not in rows:

@@ -2,20 +2,20 @@
 
 :func:`monitor_for` builds the *unresolved* monitor: ``env:NAME`` header and cookie values
 stay references, so it is safe to fingerprint and to store. :func:`resolve` makes the copy
-that goes over the wire. :func:`mask_monitor` makes the copy that may be shown or logged.
+that goes over the wire. :func:`healthcheck_admin.redaction.mask_monitor` makes the copy that
+may be shown or logged.
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from django.utils import timezone
 
 from healthcheck_admin.conf import app_settings
-from healthcheck_admin.redaction import MASK, SecretError, mask_cookies, mask_headers, resolve_all
+from healthcheck_admin.redaction import SecretError, resolve_all
 from healthcheck_admin.registry import fingerprint as canonical_fingerprint
 
 if TYPE_CHECKING:
@@ -91,49 +91,6 @@ def resolve(monitor: Monitor) -> Monitor:
         except SecretError as exc:
             raise PayloadError(f"request {part}: {exc}; set the variable or change the value") from None
     return resolved
-
-
-def mask_monitor(monitor: Monitor) -> Monitor:
-    """A copy safe to show: sensitive header values and every resolved cookie value masked."""
-    masked = copy.deepcopy(monitor)
-    request = masked.get("request")
-    if isinstance(request, dict):
-        request["headers"] = mask_headers(request.get("headers") or {})
-        request["cookies"] = mask_cookies(request.get("cookies") or {})
-    return masked
-
-
-def secret_values(monitor: Monitor, resolved: Monitor) -> set[str]:
-    """The values :func:`mask_monitor` hides, as sent: to scrub them from what a server echoes."""
-    found: set[str] = set()
-    sent = resolved.get("request") or {}
-    for part in ("headers", "cookies"):
-        shown = mask_headers if part == "headers" else mask_cookies
-        masked = shown((monitor.get("request") or {}).get(part) or {})
-        original = (monitor.get("request") or {}).get(part) or {}
-        for name, value in (sent.get(part) or {}).items():
-            if masked.get(name) != value or original.get(name, "").startswith("env:"):
-                found.add(value)
-    return {value for value in found if len(value) >= 4}
-
-
-def known_secrets(rows: Iterable[HealthcheckDefinition]) -> set[str]:
-    """Every secret value the rows would send (for scrubbing replies that did not carry them)."""
-    found: set[str] = set()
-    for row in rows:
-        try:
-            monitor = monitor_for(row)
-            found |= secret_values(monitor, resolve(monitor))
-        except PayloadError:
-            continue
-    return found
-
-
-def scrub(text: str, secrets: set[str]) -> str:
-    """``text`` with every secret replaced by the mask, longest first."""
-    for value in sorted(secrets, key=len, reverse=True):
-        text = text.replace(value, MASK)
-    return text
 
 
 def fingerprint(monitor: Monitor) -> str:

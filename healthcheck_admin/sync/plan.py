@@ -13,8 +13,8 @@ from django.db.models import QuerySet
 
 from healthcheck_admin.conf import app_settings
 from healthcheck_admin.models import HealthcheckDefinition, Tombstone
-from healthcheck_admin.redaction import MASK
-from healthcheck_admin.sync.payload import PayloadError, diff, fingerprint, mask_monitor, monitor_for
+from healthcheck_admin.redaction import MASK, mask_monitor
+from healthcheck_admin.sync.payload import PayloadError, diff, fingerprint, monitor_for
 from healthcheck_admin.sync.removal import is_due
 
 ACTIONS = ("create", "update", "unchanged", "remove", "delete")

@@ -19,16 +19,8 @@ from healthcheck_admin.backends import get_backend
 from healthcheck_admin.backends.base import BaseBackend, BatchResult
 from healthcheck_admin.conf import app_settings
 from healthcheck_admin.models import HealthcheckDefinition, Tombstone
-from healthcheck_admin.sync.payload import (
-    Monitor,
-    PayloadError,
-    fingerprint,
-    mask_monitor,
-    monitor_for,
-    resolve,
-    scrub,
-    secret_values,
-)
+from healthcheck_admin.redaction import mask_monitor, secret_values
+from healthcheck_admin.sync.payload import Monitor, PayloadError, fingerprint, monitor_for, resolve
 from healthcheck_admin.sync.removal import is_due, record_deletion, remove_rows, remove_tombstones
 from healthcheck_admin.sync.report import PushReport
 
@@ -171,26 +163,24 @@ def _push_rows(
     abort: str | None = None
     for start in range(0, len(items), size):
         chunk = items[start : start + size]
+        for item in chunk:  # the backend scrubs these before it cuts any text a server sent
+            backend.hide(secret_values(item.row.headers, item.row.cookies))
         if abort is not None:  # the API is unreachable or refused the key: do not try the rest
             result = BatchResult(error=abort)
         else:
             result = backend.put_monitors([item.resolved for item in chunk], rollback=options.validate)
             report.sent += len(chunk)
             abort = result.error if result.abort else None
-        secrets = {value for item in chunk for value in secret_values(item.monitor, item.resolved)}
-        api_key = str(getattr(backend, "api_key", "") or "")
-        conflicts += _record(
-            chunk, result, options, report, secrets | ({api_key} if len(api_key) >= 4 else set())
-        )
+        conflicts += _record(chunk, result, options, report, backend)
         if options.progress is not None:
             options.progress(start + len(chunk), len(items))
     return conflicts
 
 
 def _record(
-    chunk: list[_Item], result: BatchResult, options: _Options, report: PushReport, secrets: set[str]
+    chunk: list[_Item], result: BatchResult, options: _Options, report: PushReport, backend: BaseBackend
 ) -> list[int]:
-    """Write each row's outcome; server text is scrubbed of every secret this chunk sent."""
+    """Write each row's outcome; server text is scrubbed of every secret the backend knows."""
     conflicts: list[int] = []
     now = timezone.now()
     for item in chunk:
@@ -198,7 +188,7 @@ def _record(
         code = result.codes.get(key)
         if code is None:
             error = result.errors.get(key) or result.error or "Cronitor did not confirm this monitor"
-            error = scrub(error, secrets)
+            error = backend.scrub(error)
             if not _fail(item.row, error, options, report):
                 conflicts.append(item.row.pk)
             continue

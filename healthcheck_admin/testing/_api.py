@@ -10,16 +10,15 @@ import copy
 import json
 from collections.abc import Callable, Mapping
 from http import HTTPStatus
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import unquote
 
+from healthcheck_admin.testing._health import quota_report
+from healthcheck_admin.testing._state import EmulatorState
 from healthcheck_admin.testing._store import list_page, new_code, upsert_many, upsert_one
 from healthcheck_admin.testing._types import Fault, Reply, basic_auth_username
 
-if TYPE_CHECKING:
-    from healthcheck_admin.testing.emulator import CronitorEmulator
-
-Handler = Callable[["CronitorEmulator", list[str], Mapping[str, str], bytes], Reply]
+Handler = Callable[[EmulatorState, list[str], Mapping[str, str], bytes], Reply]
 NOT_FOUND = Reply(404, {"detail": "Not found."})
 YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml")
 YAML_UNSUPPORTED = (
@@ -29,7 +28,7 @@ YAML_UNSUPPORTED = (
 
 
 def dispatch(
-    emulator: CronitorEmulator, method: str, path: str, query: Mapping[str, str], headers: Mapping[str, str]
+    emulator: EmulatorState, method: str, path: str, query: Mapping[str, str], headers: Mapping[str, str]
 ) -> Callable[[bytes], Reply]:
     """The endpoint for a request, as a function of its body. ``headers`` have lower-case names."""
     denied = authenticate(emulator, headers)
@@ -41,6 +40,8 @@ def dispatch(
     segments = [unquote(part) for part in path.split("/") if part]
     if segments[:2] != ["api", "monitors"]:
         return lambda body: NOT_FOUND
+    with emulator.lock:
+        emulator.expire_pauses()
     rest = segments[2:]
     routes = _route(rest)
     if routes is None:
@@ -52,7 +53,7 @@ def dispatch(
     return lambda body: handler(emulator, rest, query, body)
 
 
-def authenticate(emulator: CronitorEmulator, headers: Mapping[str, str]) -> Reply | None:
+def authenticate(emulator: EmulatorState, headers: Mapping[str, str]) -> Reply | None:
     """None when the Basic-auth username is a known API key; else 401 (no header) or 403."""
     value = headers.get("authorization")
     if value is None:
@@ -67,19 +68,24 @@ def fault_reply(fault: Fault) -> Reply:
     """The response for an injected error, rate-limit or malformed-JSON fault."""
     if fault.kind == "malformed":
         return Reply(200, raw=b'{"monitors": [{"key": ')
-    if fault.kind == "rate_limit":
-        seconds = int(fault.seconds)
-        detail = f"Request was throttled. Expected available in {seconds} seconds."
-        return Reply(429, {"detail": detail, "retry_after_seconds": seconds}, {"Retry-After": str(seconds)})
     payload = fault.body if fault.body is not None else {"detail": _phrase(fault.status)}
     return Reply(fault.status, copy.deepcopy(payload), dict(fault.headers))
 
 
+def rate_limit_fault(seconds: int, *, header: bool = True, body: bool = True) -> Fault:
+    """A 429 with ``Retry-After`` (when ``header``) and ``retry_after_seconds`` (when ``body``)."""
+    payload: dict[str, Any] = {"detail": f"Request was throttled. Expected available in {seconds} seconds."}
+    if body:
+        payload["retry_after_seconds"] = seconds
+    headers = {"Retry-After": str(seconds)} if header else {}
+    return Fault("rate_limit", status=429, seconds=seconds, body=payload, headers=headers)
+
+
 def _phrase(status: int) -> str:
     try:
-        return f"{HTTPStatus(status).phrase} (injected by CronitorEmulator)"
+        return f"{HTTPStatus(status).phrase} (injected by EmulatorState)"
     except ValueError:
-        return f"HTTP {status} (injected by CronitorEmulator)"
+        return f"HTTP {status} (injected by EmulatorState)"
 
 
 def _route(rest: list[str]) -> dict[str, Handler] | None:
@@ -101,15 +107,20 @@ def _load(body: bytes) -> tuple[Any, Reply | None]:
         return None, Reply(400, {"detail": f"JSON parse error - {exc}"})
 
 
-def list_monitors(
-    emulator: CronitorEmulator, rest: list[str], query: Mapping[str, str], body: bytes
-) -> Reply:
+def list_monitors(emulator: EmulatorState, rest: list[str], query: Mapping[str, str], body: bytes) -> Reply:
+    def show(doc: dict[str, Any]) -> dict[str, Any]:
+        emulator.observe(doc["key"])
+        return emulator.shown(doc, query)
+
     with emulator.lock:
-        status, payload = list_page(list(emulator.monitors.values()), query, emulator.page_size)
+        monitors = list(emulator.monitors.values())
+        status, payload = list_page(
+            monitors, query, emulator.page_size, envelope=emulator.list_envelope, show=show
+        )
     return Reply(status, payload)
 
 
-def put_batch(emulator: CronitorEmulator, rest: list[str], query: Mapping[str, str], body: bytes) -> Reply:
+def put_batch(emulator: EmulatorState, rest: list[str], query: Mapping[str, str], body: bytes) -> Reply:
     """Batch upsert: wrapped or bare array, all-or-nothing, ``rollback`` validates only."""
     data, error = _load(body)
     if error is not None:
@@ -122,10 +133,14 @@ def put_batch(emulator: CronitorEmulator, rest: list[str], query: Mapping[str, s
         result = upsert_many(emulator.monitors, items, emulator.rejected)
         if result.errors:
             return Reply(400, {"errors": result.errors})
-        if not rollback:
-            emulator.monitors.clear()
-            emulator.monitors.update(result.state)
-    return Reply(200, {"monitors": result.documents} if wrapped else result.documents)
+        disabled = emulator.commit(result.state, dry_run=rollback)
+        documents = [copy.deepcopy(result.state[doc["key"]]) for doc in result.documents]
+        if not wrapped:
+            return Reply(200, documents)
+        payload: dict[str, Any] = {"monitors": documents}
+        if disabled and emulator.monitor_quota is not None:
+            payload["monitor_quota"] = quota_report(emulator.monitor_quota, result.state, disabled)
+    return Reply(200, payload)
 
 
 def _batch_items(data: Any) -> tuple[list[Any], bool, Reply | None]:
@@ -148,9 +163,7 @@ def _batch_items(data: Any) -> tuple[list[Any], bool, Reply | None]:
     return items, rollback, None
 
 
-def create_monitor(
-    emulator: CronitorEmulator, rest: list[str], query: Mapping[str, str], body: bytes
-) -> Reply:
+def create_monitor(emulator: EmulatorState, rest: list[str], query: Mapping[str, str], body: bytes) -> Reply:
     """``POST /api/monitors``: create one monitor (201); the key is generated when omitted."""
     data, error = _load(body)
     if error is not None:
@@ -164,7 +177,7 @@ def create_monitor(
         return _single_write(emulator, data, None, 201)
 
 
-def put_monitor(emulator: CronitorEmulator, rest: list[str], query: Mapping[str, str], body: bytes) -> Reply:
+def put_monitor(emulator: EmulatorState, rest: list[str], query: Mapping[str, str], body: bytes) -> Reply:
     """``PUT /api/monitors/{key}``: partial update of an existing monitor."""
     data, error = _load(body)
     if error is not None:
@@ -175,33 +188,34 @@ def put_monitor(emulator: CronitorEmulator, rest: list[str], query: Mapping[str,
         return _single_write(emulator, data, rest[0], 200)
 
 
-def _single_write(emulator: CronitorEmulator, data: Any, url_key: str | None, status: int) -> Reply:
+def _single_write(emulator: EmulatorState, data: Any, url_key: str | None, status: int) -> Reply:
     state = dict(emulator.monitors)
     doc, problems = upsert_one(state, data, emulator.rejected, url_key=url_key)
     if doc is None:
         label = url_key or (data.get("key") if isinstance(data, dict) else None)
         errors = [{"monitor": label, "index": 0, "field": name, "message": text} for name, text in problems]
         return Reply(400, {"errors": errors})
-    emulator.monitors[doc["key"]] = doc
-    return Reply(status, copy.deepcopy(doc))
+    emulator.commit(state)
+    return Reply(status, copy.deepcopy(state[doc["key"]]))
 
 
-def get_monitor(emulator: CronitorEmulator, rest: list[str], query: Mapping[str, str], body: bytes) -> Reply:
+def get_monitor(emulator: EmulatorState, rest: list[str], query: Mapping[str, str], body: bytes) -> Reply:
     with emulator.lock:
-        doc = emulator.monitors.get(rest[0])
-        return Reply(200, copy.deepcopy(doc)) if doc is not None else NOT_FOUND
+        if rest[0] not in emulator.monitors:
+            return NOT_FOUND
+        emulator.observe(rest[0])
+        return Reply(200, emulator.shown(emulator.monitors[rest[0]], query))
 
 
-def delete_monitor(
-    emulator: CronitorEmulator, rest: list[str], query: Mapping[str, str], body: bytes
-) -> Reply:
+def delete_monitor(emulator: EmulatorState, rest: list[str], query: Mapping[str, str], body: bytes) -> Reply:
     with emulator.lock:
         if emulator.monitors.pop(rest[0], None) is None:
             return NOT_FOUND
+        emulator.forget(rest[0])
     return Reply(204)
 
 
-def delete_batch(emulator: CronitorEmulator, rest: list[str], query: Mapping[str, str], body: bytes) -> Reply:
+def delete_batch(emulator: EmulatorState, rest: list[str], query: Mapping[str, str], body: bytes) -> Reply:
     """``DELETE /api/monitors`` with ``{"monitors": [keys]}``; reports the keys that were missing."""
     data, error = _load(body)
     if error is not None:
@@ -211,6 +225,8 @@ def delete_batch(emulator: CronitorEmulator, rest: list[str], query: Mapping[str
         return Reply(400, {"detail": f"send {{'monitors': [<key>, ...]}} with string keys, got {data!r}"})
     with emulator.lock:
         missing = [key for key in keys if emulator.monitors.pop(key, None) is None]
+        for key in set(keys) - set(missing):
+            emulator.forget(key)
     payload = {
         "deleted_count": len(keys) - len(missing),
         "requested_count": len(keys),
@@ -219,10 +235,12 @@ def delete_batch(emulator: CronitorEmulator, rest: list[str], query: Mapping[str
     return Reply(200, payload)
 
 
-def pause_monitor(
-    emulator: CronitorEmulator, rest: list[str], query: Mapping[str, str], body: bytes
-) -> Reply:
-    """``GET .../pause`` pauses indefinitely; ``.../pause/{hours}`` for N hours, ``/pause/0`` unpauses."""
+def pause_monitor(emulator: EmulatorState, rest: list[str], query: Mapping[str, str], body: bytes) -> Reply:
+    """``GET .../pause`` pauses indefinitely; ``.../pause/{hours}`` for N hours, ``/pause/0`` unpauses.
+
+    A timed pause keeps its end in ``emulator.pause_expiry``; the monitor unpauses once the emulator's
+    clock passes it.
+    """
     hours_text = rest[2] if len(rest) == 3 else None
     if hours_text is not None and not hours_text.isdigit():
         return Reply(400, {"detail": f"hours must be a whole number >= 0, got {hours_text!r}"})
@@ -230,5 +248,9 @@ def pause_monitor(
         doc = emulator.monitors.get(rest[0])
         if doc is None:
             return NOT_FOUND
-        doc["paused"] = hours_text is None or int(hours_text) > 0
+        hours = None if hours_text is None else int(hours_text)
+        doc["paused"] = hours is None or hours > 0
+        emulator.pause_expiry.pop(rest[0], None)
+        if hours:
+            emulator.pause_expiry[rest[0]] = emulator.now() + hours * 3600
         return Reply(200, copy.deepcopy(doc))

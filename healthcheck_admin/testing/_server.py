@@ -7,14 +7,12 @@ import logging
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from healthcheck_admin.testing._api import dispatch, fault_reply
+from healthcheck_admin.testing._state import EmulatorState
 from healthcheck_admin.testing._types import Reply
-
-if TYPE_CHECKING:
-    from healthcheck_admin.testing.emulator import CronitorEmulator
 
 logger = logging.getLogger("healthcheck_admin.testing.emulator")
 
@@ -25,7 +23,7 @@ class EmulatorServer(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128  # many workers may connect at once; the default backlog of 5 stalls them
 
-    def __init__(self, address: tuple[str, int], emulator: CronitorEmulator) -> None:
+    def __init__(self, address: tuple[str, int], emulator: EmulatorState) -> None:
         self.emulator = emulator
         self.connections: set[socket.socket] = set()
         self.connections_lock = threading.Lock()
@@ -97,7 +95,7 @@ class EmulatorHandler(BaseHTTPRequestHandler):
 
     def _answer(
         self,
-        emulator: CronitorEmulator,
+        emulator: EmulatorState,
         path: str,
         query: dict[str, str],
         headers: dict[str, str],

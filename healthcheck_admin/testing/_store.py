@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import random
 import string
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -167,9 +167,19 @@ def upsert_many(
 
 
 def list_page(
-    monitors: Iterable[dict[str, Any]], query: Mapping[str, str], default_page_size: int
+    monitors: Iterable[dict[str, Any]],
+    query: Mapping[str, str],
+    default_page_size: int,
+    *,
+    envelope: str = "classic",
+    show: Callable[[dict[str, Any]], dict[str, Any]] = copy.deepcopy,
 ) -> tuple[int, dict[str, Any]]:
-    """(status, body) for ``GET /api/monitors``: filtered, sorted, one page with classic metadata."""
+    """(status, body) for ``GET /api/monitors``: filtered, sorted, one page in the chosen envelope.
+
+    ``show`` turns each document of the page into what the reply carries (a copy by default).
+    ``envelope`` is ``classic`` (``page``, ``page_size``, ``total_monitor_count``, ``version``) or
+    ``page_info`` (``{"page_info": {"page", "pageSize", "totalMonitorCount"}}``), reference §4.1.
+    """
     try:
         page = int(query.get("page", "1"))
         page_size = int(query.get("pageSize", str(default_page_size)))
@@ -186,8 +196,12 @@ def list_page(
     elif sort == "-created":
         selected.reverse()
     start = (page - 1) * page_size
+    shown = [show(doc) for doc in selected[start : start + page_size]]
+    if envelope == "page_info":
+        info = {"page": page, "pageSize": page_size, "totalMonitorCount": len(selected)}
+        return 200, {"monitors": shown, "page_info": info}
     body = {
-        "monitors": copy.deepcopy(selected[start : start + page_size]),
+        "monitors": shown,
         "page": page,
         "page_size": page_size,
         "total_monitor_count": len(selected),
@@ -202,6 +216,8 @@ def _matches(doc: Mapping[str, Any], query: Mapping[str, str]) -> bool:
     if "tag" in query and query["tag"] not in (doc.get("tags") or []):
         return False
     if "group" in query and doc.get("group") != query["group"]:
+        return False
+    if "env" in query and query["env"] not in (doc.get("environments") or []):
         return False
     state = query.get("state")
     if state == "paused" and not doc.get("paused"):

@@ -1,5 +1,11 @@
 """Strict validation of monitor documents, as the emulator's ``PUT /api/monitors`` applies it.
 
+The emulator is a *shared-rules fake* (see ``docs/testing.rst``): the field lists, ranges and the
+assertion grammar come from the package's own modules (:mod:`healthcheck_admin.limits` and
+:mod:`healthcheck_admin.assertions.grammar`, both free of Django), so a rule the client gets wrong is
+wrong here too. What the emulator checks on its own is the protocol: body shapes, merge semantics,
+authentication, pagination, health and quota.
+
 Each check returns a list of ``(field, message)`` problems; an empty list means valid. Messages name
 the field and the bad value, except for header, cookie and body values, which may hold secrets and
 are therefore described by type or size only.
@@ -7,22 +13,29 @@ are therefore described by type or size only.
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from healthcheck_admin.declarations import METHODS, REGIONS
-from healthcheck_admin.declarations import REQUEST_FIELDS as declared_request_fields
+from healthcheck_admin.assertions.grammar import parse as parse_assertion
+from healthcheck_admin.assertions.values import AssertionSyntaxError
+from healthcheck_admin.limits import (
+    INTERVAL_RANGE,
+    MAX_KEY,
+    MAX_REQUEST_MAP,
+    METHODS,
+    REGIONS,
+    TIMEOUT_RANGE,
+    schedule_seconds,
+)
+from healthcheck_admin.limits import REQUEST_FIELDS as declared_request_fields
 
 Problem = tuple[str, str]
 
 TYPES = ("job", "check", "heartbeat", "site")
 PLATFORMS = ("http", "browser", "tcp", "udp")
-MAX_KEY_LENGTH = 100
-MAX_MAP_CHARS = 5120
-INTERVAL_RANGE = (30, 3600)
-TIMEOUT_RANGE = (1, 15)
+MAX_KEY_LENGTH = MAX_KEY
+MAX_MAP_CHARS = MAX_REQUEST_MAP
 
 WRITABLE_FIELDS = frozenset(
     {
@@ -41,26 +54,12 @@ READ_ONLY_FIELDS = frozenset(
 )  # fmt: skip
 REQUEST_FIELDS = frozenset(declared_request_fields)
 
-_INTERVAL_RE = re.compile(
-    r"^every\s+(\d+)\s*(seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d)$", re.IGNORECASE
-)
-_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-_CHECK_ASSERTION_RE = re.compile(
-    r"^(response\.(code|time|body|json \S+|header \S+)|ssl_certificate\.expires_in|resource\.\S+)"
-    r"\s+(=|!=|<|<=|>|>=|contains|!contains)\s+.+$"
-)
 _METRIC_ASSERTION_RE = re.compile(r"^metric\.(duration|count|error_count|error_rate)\s+(<|<=|>|>=|=)\s+.+$")
 
 
 def parse_interval(text: str) -> int | None:
     """Seconds in ``"every 5 minutes"`` (also ``every 30 s``, ``every 1 min``); None if unreadable."""
-    match = _INTERVAL_RE.match(text.strip())
-    if not match:
-        return None
-    unit = match.group(2).lower()
-    if unit.startswith("min") or unit == "m":
-        unit = "m"
-    return int(match.group(1)) * _UNIT_SECONDS[unit[0]]
+    return schedule_seconds(text)
 
 
 def unknown_fields(item: Mapping[str, Any]) -> list[Problem]:
@@ -233,34 +232,14 @@ def _each_assertion(value: object, problem_of: Callable[[str], str | None]) -> l
 
 
 def _check_assertion_problem(text: str) -> str | None:
-    parse = _project_parser()
-    if parse is not None:
-        try:
-            parse(text)
-        except Exception as exc:  # the parser's own error type is not part of this contract
-            return str(exc) if text in str(exc) else f"invalid assertion {text!r}: {exc}"
-        return None
-    if _CHECK_ASSERTION_RE.match(text.strip()):
-        return None
-    return f"invalid assertion {text!r}; write '<subject> <operator> <value>', e.g. 'response.code = 200'"
+    try:
+        parse_assertion(text)
+    except AssertionSyntaxError as exc:
+        return str(exc) if text in str(exc) else f"invalid assertion {text!r}: {exc}"
+    return None
 
 
 def _metric_assertion_problem(text: str) -> str | None:
     if _METRIC_ASSERTION_RE.match(text.strip()):
         return None
     return f"invalid assertion {text!r}; jobs and heartbeats take e.g. 'metric.duration < 5 min'"
-
-
-def _project_parser() -> Callable[[str], object] | None:
-    """``healthcheck_admin.assertions.parse`` (or ``validate_list``) when importable, else None."""
-    try:
-        module = importlib.import_module("healthcheck_admin.assertions")
-    except ImportError:
-        return None
-    parse: Callable[[str], object] | None = getattr(module, "parse", None)
-    if callable(parse):
-        return parse
-    validate_list = getattr(module, "validate_list", None)
-    if callable(validate_list):
-        return lambda text: validate_list([text])
-    return None

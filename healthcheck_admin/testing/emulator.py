@@ -1,6 +1,7 @@
 """A Cronitor monitor-API emulator: a real HTTP server on loopback for your tests.
 
-Standard library only and framework-free::
+Standard library only and framework-free: importing it loads no Django (the package's exports are
+lazy), so it runs in any test suite::
 
     with CronitorEmulator() as emulator:
         requests.put(f"{emulator.url}/monitors", json={"monitors": [...]}, auth=(emulator.api_key, ""))
@@ -8,12 +9,18 @@ Standard library only and framework-free::
 
 Run it as a process with ``python -m healthcheck_admin.testing.emulator --port 8765 --api-key KEY``;
 the first line on stdout is its base URL. See ``docs/testing.rst``.
+
+It is a *shared-rules fake*, not an independent oracle: it validates monitors with the package's own
+field lists, ranges and assertion grammar, so a rule the client gets wrong is wrong here too. It is an
+independent check of the protocol: body shapes, partial merges, authentication, pagination, health,
+the quota and the faults. Module map: ``_state`` (data and rules around reads and writes),
+``_health`` (probes, quota), ``_dashboard`` (test-side helpers), ``_api`` (endpoints), ``_server``
+(HTTP), ``_store`` and ``_validation`` (documents).
 """
 
 from __future__ import annotations
 
 import argparse
-import collections
 import copy
 import sys
 import threading
@@ -22,22 +29,30 @@ from collections.abc import Iterable, Mapping, Sequence
 from types import TracebackType
 from typing import Any
 
+from healthcheck_admin.testing._api import rate_limit_fault
+from healthcheck_admin.testing._dashboard import DashboardState
 from healthcheck_admin.testing._server import EmulatorServer
+from healthcheck_admin.testing._state import ENVELOPES, AutoProbe, Envelope
 from healthcheck_admin.testing._store import upsert_many
-from healthcheck_admin.testing._types import Fault, RecordedRequest, parse_json
+from healthcheck_admin.testing._types import Fault, RecordedRequest
 
 __all__ = ["CronitorEmulator", "RecordedRequest"]
 
 MONITORS_PATH = "/api/monitors"
 
 
-class CronitorEmulator:
+class CronitorEmulator(DashboardState):
     """An in-process Cronitor API on ``127.0.0.1`` (port 0 = any free port), served by a daemon thread.
 
     ``monitors`` holds the stored monitor documents by key and ``requests`` every request received
     (faulted ones included, with :attr:`RecordedRequest.fault` set). Faults queued with ``fail_next``,
     ``rate_limit_next``, ``delay_next``, ``drop_next`` and ``malformed_next`` are consumed one per
     matching request, first in, first out. Hold ``lock`` to read ``monitors`` while clients write.
+
+    ``monitor_quota`` saves monitors created beyond it ``disabled``; ``auto_probe`` (True, False, or a
+    function of the key) reports a probe of each created or changed monitor on its
+    ``probe_after_reads``-th read; ``list_envelope`` picks the ``GET /api/monitors`` page shape,
+    ``"classic"`` or ``"page_info"``. See ``docs/testing.rst``.
     """
 
     def __init__(
@@ -47,25 +62,21 @@ class CronitorEmulator:
         *,
         host: str = "127.0.0.1",
         port: int = 0,
+        monitor_quota: int | None = None,
+        auto_probe: AutoProbe = None,
+        probe_after_reads: int = 1,
+        list_envelope: Envelope = "classic",
     ) -> None:
-        keys = (api_keys,) if isinstance(api_keys, str) else tuple(api_keys)
-        if not keys or not all(isinstance(key, str) and key for key in keys):
-            raise ValueError("api_keys must hold at least one non-empty string, e.g. ('test-api-key',)")
-        if isinstance(page_size, bool) or not isinstance(page_size, int) or page_size < 1:
-            raise ValueError(f"page_size must be a whole number >= 1, got {page_size!r}")
-        self.api_key: str = keys[0]
-        self.api_keys: frozenset[str] = frozenset(keys)
-        self.page_size = page_size
+        super().__init__(
+            api_keys,
+            page_size,
+            monitor_quota=monitor_quota,
+            auto_probe=auto_probe,
+            probe_after_reads=probe_after_reads,
+            list_envelope=list_envelope,
+        )
         self.host = host
         self.port = port
-        self.lock = threading.RLock()
-        self.monitors: dict[str, dict[str, Any]] = {}
-        self.requests: list[RecordedRequest] = []
-        self.rejected: dict[str, str] = {}
-        self.latency = 0.0
-        self._down = False
-        self._faults: collections.deque[Fault] = collections.deque()
-        self._stop_event = threading.Event()
         self._server: EmulatorServer | None = None
         self._started = False
         self._thread: threading.Thread | None = None
@@ -113,10 +124,6 @@ class CronitorEmulator:
         return self._server is not None
 
     @property
-    def stopping(self) -> bool:
-        return self._stop_event.is_set()
-
-    @property
     def url(self) -> str:
         """The base API URL, e.g. ``http://127.0.0.1:54321/api``; monitors live at ``{url}/monitors``.
 
@@ -131,28 +138,31 @@ class CronitorEmulator:
 
     # -- state -----------------------------------------------------------------------------------
     def reset(self) -> None:
-        """Forget every monitor, recorded request, queued fault and rejection."""
+        """Forget every monitor, recorded request, queued fault and rejection, and the clock offset."""
         with self.lock:
             self.monitors.clear()
             self.requests.clear()
+            for store in (self.events, self.pause_expiry, self.pending_probes):
+                store.clear()
+            self.clock_offset = 0.0
             self.clear_faults()
 
-    def clear_faults(self) -> None:
-        """Drop queued faults, latency, the down state and rejections; monitors and requests stay."""
-        with self.lock:
-            self._faults.clear()
-            self.rejected.clear()
-            self.latency = 0.0
-            self._down = False
+    def add_monitors(self, *monitors: Mapping[str, Any], probed: bool | None = None) -> list[dict[str, Any]]:
+        """Store monitors directly (e.g. to seed remote state); validated like a batch PUT.
 
-    def add_monitors(self, *monitors: Mapping[str, Any]) -> list[dict[str, Any]]:
-        """Store monitors directly (e.g. to seed remote state); validated like a batch PUT."""
+        The quota applies as to a PUT. ``probed=True``/``False`` reports a first probe at once (passing
+        or failing), as for monitors that have run for a while; by default they await one.
+        """
         with self.lock:
             result = upsert_many(self.monitors, monitors, {})
             if result.errors:
                 raise ValueError(f"invalid monitors: {result.errors!r}")
-            self.monitors.update(result.state)
-        return result.documents
+            self.commit(result.state)
+            if probed is not None:
+                for doc in result.documents:
+                    if not self.monitors[doc["key"]].get("disabled"):
+                        self.record_probe(doc["key"], probed, "seeded by CronitorEmulator.add_monitors")
+            return [copy.deepcopy(self.monitors[doc["key"]]) for doc in result.documents]
 
     @property
     def codes(self) -> dict[str, str]:
@@ -189,9 +199,14 @@ class CronitorEmulator:
             Fault("error", method=method, status=status, body=body, headers=dict(headers or {})), times
         )
 
-    def rate_limit_next(self, retry_after: int = 1, *, times: int = 1) -> None:
-        """Answer 429 with ``Retry-After: retry_after``."""
-        self._queue(Fault("rate_limit", status=429, seconds=retry_after), times)
+    def rate_limit_next(
+        self, retry_after: int = 1, *, times: int = 1, header: bool = True, body: bool = True
+    ) -> None:
+        """Answer 429 with ``Retry-After: retry_after`` and ``retry_after_seconds`` in the body.
+
+        ``header=False`` or ``body=False`` leaves one of them out, to test a client that reads either.
+        """
+        self._queue(rate_limit_fault(retry_after, header=header, body=body), times)
 
     def delay_next(self, seconds: float, *, times: int = 1) -> None:
         """Wait ``seconds``, then answer normally: the request is still applied, as on a slow server."""
@@ -221,52 +236,7 @@ class CronitorEmulator:
             self.rejected[key] = message
 
     def _queue(self, fault: Fault, times: int) -> None:
-        if times < 1:
-            raise ValueError(f"times must be >= 1, got {times!r}")
-        if fault.seconds < 0:
-            raise ValueError(f"seconds must be >= 0, got {fault.seconds!r}")
-        with self.lock:
-            self._faults.extend([fault] * times)
-
-    # -- used by the request handler -------------------------------------------------------------
-    def receive(
-        self,
-        method: str,
-        path: str,
-        query: dict[str, str],
-        headers: dict[str, str],
-        body: bytes,
-        reused: bool,
-    ) -> Fault | None:
-        """Record a request and take the fault it triggers, if any (``kind == "down"`` when down)."""
-        with self.lock:
-            fault = Fault("down") if self._down else self._take_fault(method)
-            self.requests.append(
-                RecordedRequest(
-                    method=method,
-                    path=path,
-                    query=query,
-                    headers=headers,
-                    body=body,
-                    json=parse_json(body),
-                    reused_connection=reused,
-                    fault=fault.kind if fault is not None else None,
-                    received_at=time.monotonic(),
-                )
-            )
-        return fault
-
-    def _take_fault(self, method: str) -> Fault | None:
-        for index, fault in enumerate(self._faults):
-            if fault.matches(method):
-                del self._faults[index]
-                return fault
-        return None
-
-    def pause_for(self, seconds: float) -> None:
-        """Sleep, but wake up at once when the emulator stops."""
-        if seconds > 0:
-            self._stop_event.wait(seconds)
+        self.queue_fault(fault, times)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -278,9 +248,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=0, help="TCP port; 0 picks a free one (default)")
     parser.add_argument("--api-key", action="append", dest="api_keys", help="accepted API key (repeatable)")
     parser.add_argument("--page-size", type=int, default=50, help="default pageSize of GET /api/monitors")
+    parser.add_argument("--monitor-quota", type=int, default=None, help="save monitors beyond N disabled")
+    parser.add_argument(
+        "--auto-probe", choices=("passing", "failing"), default=None, help="probe changed monitors on read"
+    )
+    parser.add_argument(
+        "--list-envelope", choices=ENVELOPES, default="classic", help="GET /api/monitors shape"
+    )
     args = parser.parse_args(argv)
     emulator = CronitorEmulator(
-        args.api_keys or ["test-api-key"], args.page_size, host=args.host, port=args.port
+        args.api_keys or ["test-api-key"],
+        args.page_size,
+        host=args.host,
+        port=args.port,
+        monitor_quota=args.monitor_quota,
+        auto_probe=None if args.auto_probe is None else args.auto_probe == "passing",
+        list_envelope=args.list_envelope,
     )
     with emulator:
         sys.stdout.write(f"{emulator.url}\n")  # the first line of stdout: callers read it to find the port

@@ -76,6 +76,13 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": os.environ.get("DEMO_DB", str(BASE_DIR / "db.sqlite3")),
+            # A background push's bookkeeping and a request's write wait for each other
+            # instead of failing (see "SQLite" in docs/settings.rst).
+            "OPTIONS": {
+                "timeout": 20,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL;",
+            },
         }
     }
 

@@ -1,0 +1,47 @@
+"""Every system check ID the package emits, with its hint: the one catalogue.
+
+``routing.py`` and ``registry.py`` record problems by these names, and :mod:`healthcheck_admin.checks`
+turns them into Django messages ``healthcheck_admin.<ID>``. ``docs/checks.rst`` documents every ID
+(``tests/test_check_ids.py`` holds both to this table).
+"""
+
+from __future__ import annotations
+
+PREFIX = "healthcheck_admin"
+
+# Declarations in the URLconf (the ``urls`` tag).
+DECLARATION_INVALID = "E001"
+CANNOT_REVERSE = "E002"
+ON_INCLUDE = "E003"
+NO_ROUTE_NAME = "E004"
+DUPLICATE_KEY = "E005"
+# The HEALTHCHECKS setting.
+SETTING_NOT_A_DICT = "E010"
+SETTING_UNKNOWN = "E011"
+SETTING_INVALID = "E012"
+BACKEND_INVALID = "E013"
+ENV_API_URL_INVALID = "E014"
+NO_HOSTNAME = "W001"
+LEGACY_HTTPS = "W002"
+
+#: Each ID and its hint (a setting error's hint may add the setting's own).
+HINTS: dict[str, str] = {
+    DECLARATION_INVALID: "Fix the healthcheck= argument; the message names the field. "
+    "An existing row and its monitor are left as they are until it is fixed.",
+    CANNOT_REVERSE: "Check the route name, its namespace and the args/kwargs given to Healthcheck().",
+    ON_INCLUDE: "Put healthcheck= on the path()s inside the included URLconf.",
+    NO_ROUTE_NAME: "Give the route a name=, or pass Healthcheck(route=...).",
+    DUPLICATE_KEY: "Give one of the checks an explicit, unique key=.",
+    SETTING_NOT_A_DICT: "Set HEALTHCHECKS = {...}.",
+    SETTING_UNKNOWN: "Remove the key, or correct its spelling.",
+    SETTING_INVALID: "See docs/settings.rst for the setting.",
+    BACKEND_INVALID: "Use a dotted path such as 'healthcheck_admin.backends.console.ConsoleBackend'.",
+    ENV_API_URL_INVALID: "Set CRONITOR_API_URL to an http(s) URL ('https://cronitor.io/api') or unset it.",
+    NO_HOSTNAME: "Set HEALTHCHECKS['HOSTNAME'] = 'www.example.com'. It is never guessed from ALLOWED_HOSTS.",
+    LEGACY_HTTPS: "Set HEALTHCHECKS['HTTPS']: False keeps the old http:// URLs, True switches them.",
+}
+
+
+def full(check_id: str) -> str:
+    """``healthcheck_admin.E001`` for ``E001``."""
+    return f"{PREFIX}.{check_id}"
