@@ -12,6 +12,7 @@ from model_utils import Choices, FieldTracker
 from model_utils.fields import StatusField
 from model_utils.models import TimeStampedModel
 
+from healthcheck_admin.bookkeeping import HealthcheckDefinitionQuerySet
 from healthcheck_admin.conf import app_settings
 from healthcheck_admin.limits import MONITOR_FIELDS, REQUEST_FIELDS
 
@@ -36,9 +37,9 @@ OVERRIDE_FIELDS: tuple[str, ...] = ("override_paused", "override_notify", "overr
 #: Fields whose change means the monitor must be pushed again.
 PUSHED_FIELDS: tuple[str, ...] = ("key", *CODE_FIELDS, *OVERRIDE_FIELDS, "removed_at")
 
-#: Bookkeeping written by the sync (always with ``QuerySet.update()``). A plain ``save()``
-#: of an existing row leaves these columns alone, so an admin form opened before a push
-#: cannot write stale sync state back over it.
+#: Bookkeeping written by the sync, through the named queryset methods of
+#: :mod:`healthcheck_admin.bookkeeping`. A plain ``save()`` writes them like any other field;
+#: the admin saves only the fields its form changed, so a stale form never writes them back.
 SYNC_FIELDS: tuple[str, ...] = (
     "monitor_code",
     "status",
@@ -74,20 +75,6 @@ def default_timeout_seconds() -> int:
 def new_revision() -> str:
     """A token that changes whenever a pushed field changes (optimistic concurrency for the sync)."""
     return uuid.uuid4().hex
-
-
-class HealthcheckDefinitionQuerySet(models.QuerySet["HealthcheckDefinition"]):
-    def active(self) -> HealthcheckDefinitionQuerySet:
-        return self.filter(removed_at__isnull=True)
-
-    def removed(self) -> HealthcheckDefinitionQuerySet:
-        return self.filter(removed_at__isnull=False)
-
-    def code(self) -> HealthcheckDefinitionQuerySet:
-        return self.filter(source=SOURCE.code)
-
-    def admin(self) -> HealthcheckDefinitionQuerySet:
-        return self.filter(source=SOURCE.admin)
 
 
 class HealthcheckDefinition(TimeStampedModel):
@@ -175,7 +162,7 @@ class HealthcheckDefinition(TimeStampedModel):
     # A timed pause by on-call staff (Cronitor's ``pause/{hours}``); cleared when it expires.
     snoozed_until = models.DateTimeField(_("snoozed until"), null=True, blank=True, editable=False)
 
-    tracker = FieldTracker(fields=list(PUSHED_FIELDS))
+    tracker = FieldTracker(fields=[*PUSHED_FIELDS, "status"])
 
     objects: ClassVar[Any] = HealthcheckDefinitionQuerySet.as_manager()
 
@@ -194,20 +181,20 @@ class HealthcheckDefinition(TimeStampedModel):
         return self.name or self.key
 
     def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save what was given. A change to a pushed field gives a new ``revision`` and, unless the
+        caller set ``status`` too, makes the row ``pending`` until a push confirms it."""
         update_fields = kwargs.get("update_fields")
-        if update_fields is None and self.pk is not None and not self._state.adding:
-            owned = [f.name for f in self._meta.concrete_fields if not f.primary_key]
-            update_fields = kwargs["update_fields"] = [name for name in owned if name not in SYNC_FIELDS]
-        changed = set(self.tracker.changed()) if self.pk is not None else set()
+        changed = set(self.tracker.changed()) & set(PUSHED_FIELDS) if not self._state.adding else set()
         if update_fields is not None:
             changed &= set(update_fields)
         if changed:
-            # The row no longer matches what Cronitor holds: pending until a push confirms it.
             self.revision = new_revision()
-            if self.status not in (self.STATUS.removed,) or "removed_at" in changed:
+            written = {"revision"}
+            if not self.tracker.has_changed("status"):
                 self.status = self.STATUS.pending
+                written.add("status")
             if update_fields is not None:
-                kwargs["update_fields"] = {*update_fields, "revision", "status"}
+                kwargs["update_fields"] = {*update_fields, *written}
         super().save(*args, **kwargs)
 
     @property

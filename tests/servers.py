@@ -18,8 +18,10 @@ highest number of requests handled at once.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
+import socket
 import ssl
 import subprocess
 import sys
@@ -145,14 +147,16 @@ class Running:
     def recorder(self) -> Recorder:
         return self.server.recorder
 
-    def url(self, path: str, host: str = "127.0.0.1") -> str:
-        return f"{self.scheme}://{host}:{self.server.port}{path}"
+    def url(self, path: str, host: str | None = None) -> str:
+        bound = self.server.server_address[0]
+        name = host or (bound.decode() if isinstance(bound, bytes) else str(bound))
+        return f"{self.scheme}://{name}:{self.server.port}{path}"
 
 
 @contextmanager
-def serve(context: ssl.SSLContext | None = None) -> Iterator[Running]:
-    """Run a server on 127.0.0.1 and a free port in a thread; https when given a context."""
-    server = TestServer(("127.0.0.1", 0), Handler)
+def serve(context: ssl.SSLContext | None = None, host: str = "127.0.0.1") -> Iterator[Running]:
+    """Run a server on ``host`` (loopback) and a free port in a thread; https when given a context."""
+    server = TestServer((host, 0), Handler)
     server.recorder = Recorder()
     if context is not None:
         server.socket = context.wrap_socket(server.socket, server_side=True)
@@ -185,3 +189,111 @@ def server_context(cert: Path, key: Path) -> ssl.SSLContext:
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
     return context
+
+
+class ConnectionCounter:
+    """Loopback listeners on one port that count the connections made to them and send nothing.
+
+    ``addresses`` are bound on the same free port (found on the first); ``count`` is the number
+    of connections accepted on any of them, ``by_address`` per address.
+    """
+
+    def __init__(self, addresses: tuple[str, ...]) -> None:
+        self.by_address: dict[str, int] = dict.fromkeys(addresses, 0)
+        self._lock = threading.Lock()
+        self._sockets: list[socket.socket] = []
+        self.port = 0
+        for address in addresses:
+            family = socket.AF_INET6 if ":" in address else socket.AF_INET
+            sock = socket.socket(family, socket.SOCK_STREAM)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind((address, self.port))
+            sock.listen(16)
+            self.port = int(sock.getsockname()[1])
+            self._sockets.append(sock)
+        self._threads = [
+            threading.Thread(target=self._accept, args=(sock, address), daemon=True)
+            for sock, address in zip(self._sockets, addresses, strict=True)
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    @property
+    def count(self) -> int:
+        with self._lock:
+            return sum(self.by_address.values())
+
+    def _accept(self, sock: socket.socket, address: str) -> None:
+        while True:
+            try:
+                conn, _ = sock.accept()
+            except OSError:  # closed
+                return
+            with self._lock:
+                self.by_address[address] += 1
+            conn.close()
+
+    def close(self) -> None:
+        for sock in self._sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
+        for thread in self._threads:
+            thread.join(5)
+
+
+@contextmanager
+def counting_listeners(*addresses: str) -> Iterator[ConnectionCounter]:
+    counter = ConnectionCounter(addresses)
+    try:
+        yield counter
+    finally:
+        counter.close()
+
+
+@contextmanager
+def trickling_server(
+    every: float = 0.2, *, headers: bool = False, host: str = "127.0.0.1"
+) -> Iterator[tuple[str, threading.Event]]:
+    """An HTTP server that answers every request with valid headers, then one body byte per ``every`` s.
+
+    It never finishes (a ``Content-Length`` of 1 MB), so only a total deadline ends the request.
+    With ``headers``, the header lines trickle instead, one ``X-Pad`` line at a time, for ever.
+    Yields its base URL and an event set when a client hung up.
+    """
+    listener = socket.socket()
+    listener.bind((host, 0))
+    listener.listen(8)
+    hung_up = threading.Event()
+    stop = threading.Event()
+
+    def answer(conn: socket.socket) -> None:
+        with conn:
+            try:
+                conn.recv(65536)
+                conn.sendall(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n"
+                )
+                while not stop.wait(every):
+                    conn.sendall(b" ")
+            except OSError:
+                hung_up.set()
+
+    def accept() -> None:
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=answer, args=(conn,), daemon=True).start()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield f"http://{host}:{listener.getsockname()[1]}", hung_up
+    finally:
+        stop.set()
+        with contextlib.suppress(OSError):
+            listener.shutdown(socket.SHUT_RDWR)
+        listener.close()
+        thread.join(5)

@@ -14,8 +14,9 @@ from healthcheck_admin import __version__
 from healthcheck_admin.backends import get_backend, locmem
 from healthcheck_admin.backends.base import BatchResult, CronitorError, fake_code
 from healthcheck_admin.backends.console import ConsoleBackend
-from healthcheck_admin.backends.cronitor import CronitorBackend, _page
+from healthcheck_admin.backends.cronitor import CronitorBackend
 from healthcheck_admin.backends.dummy import DummyBackend
+from healthcheck_admin.backends.http import page_of as _page
 from healthcheck_admin.backends.locmem import LocmemBackend
 from healthcheck_admin.models import HealthcheckDefinition
 from healthcheck_admin.sync.service import push

@@ -53,12 +53,15 @@ def test_a_failing_assertion_exits_1_and_shows_its_reason(http):
     assert "1 passed, 1 failed" in out
 
 
-def test_refused_checks_do_not_fail_the_run(http):
+def test_a_refused_check_exits_3_unless_refusals_are_allowed(http):
     add("adm-elsewhere", "https://internal.example.net/admin", "response.code = 200")
-    code, out, _ = run("--source", "admin")
-    assert code == 0
+    code, out, message = run("--source", "admin")
+    assert code == 3
     assert "1 refused" in out
     assert "internal.example.net" in out
+    assert "adm-elsewhere" in message
+    assert "--allow-refused" in message
+    assert run("--source", "admin", "--allow-refused")[0] == 0
 
 
 def test_key_tag_and_source_select_rows(http):
@@ -67,8 +70,10 @@ def test_key_tag_and_source_select_rows(http):
     assert run("--key", "adm-a")[0] == 0
     assert run("--tag", "api")[0] == 0
     assert run("--tag", "web")[0] == 1
-    code, out, _ = run("--source", "admin", "--tag", "nothing-has-this")
-    assert (code, "0 checks" in out) == (0, True)
+    code, out, message = run("--source", "admin", "--tag", "nothing-has-this")
+    assert (code, "0 checks" in out) == (3, True)
+    assert "no check ran" in message
+    assert run("--source", "admin", "--tag", "nothing-has-this", "--allow-refused")[0] == 0
 
 
 def test_an_unknown_key_is_a_misconfiguration(http):

@@ -128,10 +128,12 @@ def test_errors_are_short_messages(http):
         dead = closed.url("/json")
     refused = run_row(unsaved_row(dead))
     assert refused.state == "error"
-    assert re.fullmatch(r"could not connect to 127\.0\.0\.1:\d+: .*refused", refused.error), refused.error
+    assert re.fullmatch(r"GET 127\.0\.0\.1:\d+/json: the connection was refused", refused.error), (
+        refused.error
+    )
     slow = run_row(unsaved_row(http.url("/slow?ms=1500")), timeout=0.3)
     assert slow.state == "error"
-    assert slow.error == f"no response from 127.0.0.1:{http.server.port} within 0.3 s"
+    assert slow.error == f"GET 127.0.0.1:{http.server.port}/slow: no answer within 0.3 s"
     relative = run_row(unsaved_row("/json"))
     assert relative.state == "error"
     assert "HOSTNAME" in relative.error

@@ -119,7 +119,7 @@ def test_verify_ssl_rejects_a_self_signed_certificate(tls):
     https, _ = tls
     result = run_row(unsaved_row(https.url("/json", host="localhost"), verify_ssl=True))
     assert result.state == "error"
-    assert result.error.startswith(f"TLS error with localhost:{https.server.port}: ")
+    assert result.error.startswith(f"GET localhost:{https.server.port}/json: the TLS handshake failed (")
     assert "self-signed" in result.error or "self signed" in result.error
     assert "Traceback" not in result.error
 

@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 
 from healthcheck_admin.admin import columns, panels, pushing
 from healthcheck_admin.admin.filters import HealthFilter, SyncStatusFilter, TagFilter
+from healthcheck_admin.admin_masking import mask_secrets, reveal_urls
 from healthcheck_admin.conf import app_settings
 from healthcheck_admin.forms import HealthcheckDefinitionForm
 from healthcheck_admin.limits import MONITOR_FIELDS, REQUEST_FIELDS
@@ -41,6 +42,7 @@ class SnoozeActionForm(ActionForm):
 
 
 @admin.register(HealthcheckDefinition)
+@mask_secrets
 class HealthcheckDefinitionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     form = HealthcheckDefinitionForm
     action_form = SnoozeActionForm
@@ -129,7 +131,7 @@ class HealthcheckDefinitionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         held = self._save_needs_review(request, obj, form, change)
         if held:
             setattr(obj, HOLD_PUSH, True)
-        super().save_model(request, obj, form, change)
+        self._save_changed_fields(obj, form, change)
         if held:
             self.message_user(
                 request,
@@ -140,6 +142,18 @@ class HealthcheckDefinitionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                 % {"key": obj.key},
                 messages.WARNING,
             )
+
+    @staticmethod
+    def _save_changed_fields(obj: Any, form: Any, change: bool) -> None:
+        """Write only the fields this form changed: a form opened before a push (or another
+        edit) never writes its stale copy of the other columns, sync bookkeeping included."""
+        if not change:
+            obj.save()
+            return
+        columns = {f.name for f in obj._meta.concrete_fields if not f.primary_key}
+        changed = [name for name in form.changed_data if name in columns]
+        if changed:
+            obj.save(update_fields=[*changed, "modified"])
 
     def _save_needs_review(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> bool:
         if not app_settings.ADMIN_SAVE_NEEDS_PUSH_PERMISSION or self.has_push_permission(request):
@@ -209,6 +223,7 @@ class HealthcheckDefinitionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             path("push-all/", view(self.push_all_view), name="{}_{}_push_all".format(*info)),
             path("<path:object_id>/push/", view(self.push_one_view), name="{}_{}_push_one".format(*info)),
             path("<path:object_id>/run/", view(self.run_one_view), name="{}_{}_run_one".format(*info)),
+            *reveal_urls(self),
             *super().get_urls(),
         ]
 

@@ -17,8 +17,9 @@ import requests
 
 from healthcheck_admin.backends.base import MISSING_KEY, BaseBackend, BatchResult, CronitorError, monitor_keys
 from healthcheck_admin.backends.http import (
-    connection_message,
+    page_of,
     parse_json,
+    redirect_error,
     rejected_monitors,
     retry_after,
     status_error,
@@ -26,18 +27,13 @@ from healthcheck_admin.backends.http import (
 )
 from healthcheck_admin.conf import app_settings
 from healthcheck_admin.redaction import secret_values
+from healthcheck_admin.transport import deadline, failure_phrase, new_session
 
 logger = logging.getLogger(__name__)
 
 MAX_PAGES = 10_000
 RETRY_AFTER_STATUSES = frozenset({429, 503})
 Monitors = list[dict[str, Any]]
-
-
-def _user_agent() -> str:
-    from healthcheck_admin import __version__
-
-    return f"healthcheck-admin/{__version__}"
 
 
 class CronitorBackend(BaseBackend):
@@ -79,9 +75,9 @@ class CronitorBackend(BaseBackend):
     # -- transport ---------------------------------------------------------------------------
     def session(self) -> requests.Session:
         if self._session is None:
-            session = requests.Session()
+            session = new_session()
             session.auth = (self.api_key, "")
-            session.headers.update({"Content-Type": "application/json", "User-Agent": _user_agent()})
+            session.headers["Content-Type"] = "application/json"
             if self.api_version:
                 session.headers["Cronitor-Version"] = self.api_version
             self._session = session
@@ -97,32 +93,43 @@ class CronitorBackend(BaseBackend):
             raise CronitorError(MISSING_KEY, permanent=True)
 
     def send(self, method: str, path: str, **kwargs: Any) -> requests.Response:
-        """One request, retried on connection errors, timeouts, 5xx and 429.
+        """One request, retried until an error is ``permanent`` or the retries are spent.
 
-        Returns the response for any other status; raises :class:`CronitorError` when the
-        retries are spent or the request cannot be made.
+        Connection errors, timeouts, 5xx and 429 are transient; other 4xx are permanent, and
+        their response is returned for the caller to read. A redirect is never followed (it
+        would carry the key and the payload to wherever it points). Each attempt ends within
+        ``timeout`` seconds in total, even when a reply trickles in.
         """
         label = where(method, path, self.api_url)
         attempt = 0
         while True:
             self.request_count += 1
             wait: float | None = None
-            try:
-                response = self.session().request(method, self.api_url + path, timeout=self.timeout, **kwargs)
-            except requests.Timeout:
-                failure = CronitorError(f"{label}: no answer within {self.timeout:g} s", permanent=False)
-            except requests.ConnectionError as exc:
-                failure = CronitorError(f"{label}: {connection_message(exc)}", permanent=False)
-            except requests.RequestException as exc:
-                raise CronitorError(
-                    f"{label}: the request failed ({type(exc).__name__})", permanent=True
-                ) from None
-            else:
-                if response.status_code != 429 and response.status_code < 500:
-                    return response
-                failure = status_error(label, response, self.secrets)
-                if response.status_code in RETRY_AFTER_STATUSES:
-                    wait = retry_after(response)
+            with deadline(self.timeout) as limit:
+                try:
+                    response = self.session().request(
+                        method, self.api_url + path, timeout=self.timeout, allow_redirects=False, **kwargs
+                    )
+                    failure = None if limit.expired else self._judge(label, response)
+                except requests.RequestException as exc:
+                    permanent = not isinstance(exc, requests.ConnectionError | requests.Timeout)
+                    if isinstance(exc, requests.exceptions.ChunkedEncodingError) or limit.expired:
+                        permanent = False
+                    failure = CronitorError(
+                        f"{label}: {failure_phrase(exc, self.timeout, limit)}", permanent=permanent
+                    )
+                if limit.expired and failure is None:
+                    failure = CronitorError(
+                        f"{label}: {failure_phrase(TimeoutError(), self.timeout, limit)}", permanent=False
+                    )
+            if failure is None:
+                return response
+            if failure.permanent:
+                if failure.status is not None and failure.status >= 400:
+                    return response  # the caller reads a 4xx (a 400 names monitors, a 404 is "gone")
+                raise failure
+            if failure.status in RETRY_AFTER_STATUSES:
+                wait = retry_after(response)
             if attempt >= self.max_retries:
                 tries = f"{attempt + 1} attempt{'s' if attempt else ''}"
                 raise CronitorError(
@@ -132,6 +139,14 @@ class CronitorBackend(BaseBackend):
             logger.info("%s; retrying in %.2f s", failure.message, delay)
             time.sleep(delay)
             attempt += 1
+
+    def _judge(self, label: str, response: requests.Response) -> CronitorError | None:
+        """None for a success; else the error, whose ``permanent`` decides whether to retry."""
+        if 300 <= response.status_code < 400:
+            return redirect_error(label, response)
+        if response.status_code < 400:
+            return None
+        return status_error(label, response, self.secrets)
 
     def _json(self, method: str, path: str, **kwargs: Any) -> Any:
         label = where(method, path, self.api_url)
@@ -272,7 +287,7 @@ class CronitorBackend(BaseBackend):
                 params["pageSize"] = self.page_size
             if tag:
                 params["tag"] = tag
-            items, meta_size, total = _page(self._json("GET", "/monitors", params=params))
+            items, meta_size, total = page_of(self._json("GET", "/monitors", params=params))
             found.extend(items)
             size = meta_size or size or len(items)
             if not items or len(items) < size or (total is not None and page * size >= total):
@@ -282,29 +297,3 @@ class CronitorBackend(BaseBackend):
                 f"GET /monitors returned more than {MAX_PAGES} pages; stopped", permanent=False
             )
         return [m for m in found if tag is None or tag in (m.get("tags") or [])]
-
-
-def _int(value: Any) -> int | None:
-    """A positive whole number (the classic list reply sends some as strings), else None."""
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if number > 0 else None
-
-
-def _page(data: Any) -> tuple[list[dict[str, Any]], int | None, int | None]:
-    """(monitors, page size, total) of a list reply, classic or ``page_info`` style."""
-    if isinstance(data, list):
-        items, meta = data, {}
-    elif isinstance(data, dict) and isinstance(data.get("monitors"), list):
-        items = data["monitors"]
-        info = data.get("page_info")
-        meta = {**data, **info} if isinstance(info, dict) else data
-    else:
-        raise CronitorError("GET /monitors: the reply is not a list of monitors", permanent=False)
-    if not all(isinstance(item, dict) for item in items):
-        raise CronitorError("GET /monitors: the reply holds something that is not a monitor", permanent=False)
-    size = _int(meta.get("page_size") or meta.get("pageSize"))
-    total = _int(meta.get("total_monitor_count", meta.get("totalMonitorCount")))
-    return items, size, total

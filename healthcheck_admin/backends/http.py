@@ -1,4 +1,7 @@
-"""Low-level HTTP errors turned into short human messages (after healthchecks.io's ``hc/lib/curl.py``).
+"""Cronitor's replies turned into short human messages (after healthchecks.io's ``hc/lib/curl.py``).
+
+Failures without a reply are worded by :func:`healthcheck_admin.transport.failure_phrase`, the
+vocabulary the runner uses too.
 
 Nothing here puts a header, the API key or a credential-bearing URL into a message: the
 request is named by method, host and path only, and server text is scrubbed and cut short.
@@ -11,44 +14,33 @@ import time
 from collections.abc import Collection, Sequence
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import requests
 
+from healthcheck_admin import transport
 from healthcheck_admin.backends.base import CronitorError
 from healthcheck_admin.redaction import clip, scrub
 
 MAX_DETAIL = 240
 MAX_RETRY_AFTER = 60.0
-_CONNECTION_PHRASES = (
-    (("refused",), "the connection was refused"),
-    (
-        ("remotedisconnected", "connection aborted", "reset by peer", "connectionreset"),
-        "the connection was dropped",
-    ),
-    (
-        ("name or service", "nameresolution", "failed to resolve", "getaddrinfo"),
-        "the host name does not resolve",
-    ),
-    (("ssl", "certificate"), "the TLS handshake failed"),
-)
 
 
 def where(method: str, path: str, api_url: str) -> str:
     """``PUT cronitor.io/api/monitors``: the request, without scheme or credentials."""
-    parts = urlsplit(api_url)
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    return f"{method} {host}{parts.path}{path}"
+    return transport.where(method, api_url + path)
 
 
-def connection_message(exc: requests.ConnectionError) -> str:
-    text = repr(exc).lower()
-    for needles, phrase in _CONNECTION_PHRASES:
-        if any(needle in text for needle in needles):
-            return phrase
-    return "the connection failed"
+def redirect_error(label: str, response: requests.Response) -> CronitorError:
+    """A 3xx from the API: never followed, since it would carry the key and the payload elsewhere."""
+    location = urljoin(response.url or "", response.headers.get("Location", ""))
+    host = urlsplit(location).hostname or "an unknown host"
+    return CronitorError(
+        f"{label}: Cronitor answered {response.status_code} redirecting to {host!r}; it was not followed "
+        "and nothing was sent there; set HEALTHCHECKS['API_URL'] to the API's final URL",
+        permanent=True,
+        status=response.status_code,
+    )
 
 
 def _cut(text: str, secrets: Collection[str]) -> str:
@@ -144,3 +136,29 @@ def rejected_monitors(
         field = item.get("field")
         bad.setdefault(key, []).append(f"{field}: {message}" if field else message)
     return {key: _cut("; ".join(messages), secrets) for key, messages in bad.items()}
+
+
+def _int(value: Any) -> int | None:
+    """A positive whole number (the classic list reply sends some as strings), else None."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number > 0 else None
+
+
+def page_of(data: Any) -> tuple[list[dict[str, Any]], int | None, int | None]:
+    """(monitors, page size, total) of a list reply, classic or ``page_info`` style."""
+    if isinstance(data, list):
+        items, meta = data, {}
+    elif isinstance(data, dict) and isinstance(data.get("monitors"), list):
+        items = data["monitors"]
+        info = data.get("page_info")
+        meta = {**data, **info} if isinstance(info, dict) else data
+    else:
+        raise CronitorError("GET /monitors: the reply is not a list of monitors", permanent=False)
+    if not all(isinstance(item, dict) for item in items):
+        raise CronitorError("GET /monitors: the reply holds something that is not a monitor", permanent=False)
+    size = _int(meta.get("page_size") or meta.get("pageSize"))
+    total = _int(meta.get("total_monitor_count", meta.get("totalMonitorCount")))
+    return items, size, total

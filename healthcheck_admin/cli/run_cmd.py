@@ -1,7 +1,9 @@
 """``manage.py healthchecks run``: send each check's request and judge its assertions.
 
-Exit codes: 0 when every selected check passed (refused checks do not fail a run),
-1 when any failed or errored, 2 for misconfiguration.
+Exit codes (the table in docs/commands.rst): 0 when every selected check ran and
+passed; 1 when any failed or errored; 2 for misconfiguration, including a ``--junit``
+file that cannot be written (the results are printed first); 3 when a check was
+refused or no check ran at all, unless ``--allow-refused``.
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ from healthcheck_admin.runner import (
 from healthcheck_admin.upsert import sync_code_checks
 
 PROGRESS_EVERY = 25
+EXIT_FAILED = 1
+EXIT_MISCONFIGURED = 2
+EXIT_NOT_RUN = 3
 HELP = "Run the checks now, locally or against a base URL, with Cronitor's assertions."
 
 
@@ -42,6 +47,11 @@ def add_arguments(parser: CommandParser) -> None:
     parser.add_argument("--allow-any-host", action="store_true", help="Turn off the allow-list (SSRF guard).")
     parser.add_argument("--json", action="store_true", help="Print the results as JSON.")
     parser.add_argument("--junit", metavar="FILE", help="Also write the results as JUnit XML to FILE.")
+    parser.add_argument(
+        "--allow-refused",
+        action="store_true",
+        help="Exit 0 even when a check was refused or no check ran (by default such a run exits 3).",
+    )
 
 
 def _rows(options: dict[str, Any]) -> list[HealthcheckDefinition]:
@@ -66,13 +76,15 @@ def handle(command: BaseCommand, options: dict[str, Any]) -> None:
             allow_any_host=options["allow_any_host"],
         )
     except ValueError as exc:
-        raise CommandError(str(exc), returncode=2) from None
+        raise CommandError(str(exc), returncode=EXIT_MISCONFIGURED) from None
     sync_code_checks()
     rows = _rows(options)
     if options["key"]:
         missing = sorted(set(options["key"]) - {row.key for row in rows})
         if missing:
-            raise CommandError(f"no active check has the key(s) {', '.join(missing)}", returncode=2)
+            raise CommandError(
+                f"no active check has the key(s) {', '.join(missing)}", returncode=EXIT_MISCONFIGURED
+            )
     lock = threading.Lock()
     done = [0]
     verbose = options["verbosity"] >= 2 and not options["json"]
@@ -86,14 +98,44 @@ def handle(command: BaseCommand, options: dict[str, Any]) -> None:
                 command.stderr.write(f"ran {done[0]}/{len(rows)} checks")
 
     results = sorted(run_checks(rows, config, on_result), key=lambda result: result.key)
-    if options["junit"]:
-        Path(options["junit"]).write_text(results_to_junit(results), encoding="utf-8")
     if options["json"]:
         command.stdout.write(json.dumps(results_to_json(results), indent=2))
     else:
         _report(command, results, verbose)
+    if options["junit"]:
+        _write_junit(options["junit"], results)
+    raise_for_outcome(results, allow_refused=options["allow_refused"])
+
+
+def _write_junit(name: str, results: list[RunResult]) -> None:
+    try:
+        Path(name).write_text(results_to_junit(results), encoding="utf-8")
+    except OSError as exc:
+        raise CommandError(
+            f"the results above could not be written to the JUnit file {name!r} ({exc.strerror or exc}); "
+            "pass a --junit path in a writable directory",
+            returncode=EXIT_MISCONFIGURED,
+        ) from None
+
+
+def raise_for_outcome(results: list[RunResult], *, allow_refused: bool) -> None:
+    """Raise the :class:`CommandError` whose code says how the run went; return when it went well."""
     if any(result.state in ("failed", "error") for result in results):
-        raise CommandError("some healthchecks failed", returncode=1)
+        raise CommandError("some healthchecks failed", returncode=EXIT_FAILED)
+    if allow_refused:
+        return
+    refused = [result.key for result in results if result.state == "refused"]
+    if not results:
+        raise CommandError(
+            "no check ran: none is selected; check --key, --tag and --source, or pass --allow-refused",
+            returncode=EXIT_NOT_RUN,
+        )
+    if refused:
+        raise CommandError(
+            f"{len(refused)} of {len(results)} checks were refused and did not run "
+            f"({', '.join(refused)}); see the reasons above, or pass --allow-refused",
+            returncode=EXIT_NOT_RUN,
+        )
 
 
 def _report(command: BaseCommand, results: list[RunResult], verbose: bool) -> None:

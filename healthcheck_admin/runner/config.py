@@ -8,6 +8,7 @@ from urllib.parse import urlsplit, urlunsplit
 from django.conf import settings
 
 from healthcheck_admin.conf import app_settings
+from healthcheck_admin.runner.guard import UnsafeURL, canonical_host, target
 
 #: Refusal hint shared by every message about a host outside the allow-list.
 ALLOW_HINT = "add it to HEALTHCHECKS['RUN_ALLOWED_HOSTS'] or pass --allow-any-host"
@@ -27,7 +28,8 @@ def normalise_host(value: str) -> str:
         text = text[1:].partition("]")[0]
     elif text.count(":") == 1:
         text = text.partition(":")[0]
-    return text.rstrip(".")
+    dot = "." if text.startswith(".") else ""
+    return dot + canonical_host(text.lstrip(".")) if text.strip(".") else ""
 
 
 def allowed_hosts_from_settings(base_url: str | None = None) -> frozenset[str]:
@@ -121,10 +123,15 @@ class RunConfig:
         object.__setattr__(self, "allowed_hosts", allowed_hosts_from_settings(self.base_url))
 
     def refusal(self, url: str) -> str | None:
-        """Why the SSRF guard refuses ``url``, or ``None`` when it may be requested."""
-        if self.allow_any_host:
-            return None
-        host = urlsplit(url).hostname or ""
-        if host_is_allowed(host, self.allowed_hosts):
+        """Why the SSRF guard refuses ``url``, or ``None`` when it may be requested.
+
+        The host is the one ``requests`` connects to (see :mod:`~healthcheck_admin.runner.guard`);
+        a URL whose host is ambiguous is refused even with ``allow_any_host``.
+        """
+        try:
+            host = target(url).host
+        except UnsafeURL as exc:
+            return str(exc)
+        if self.allow_any_host or host_is_allowed(host, self.allowed_hosts):
             return None
         return f"host {host!r} is not in the runner's allow-list; {ALLOW_HINT}"

@@ -23,6 +23,7 @@ from healthcheck_admin.assertions import AssertionSyntaxError, Outcome, Response
 from healthcheck_admin.redaction import SecretError, clip, resolve_all, scrub, secret_values
 from healthcheck_admin.runner.config import RunConfig, swap_base_url
 from healthcheck_admin.runner.exchange import Reply, Request, Stop, exchange
+from healthcheck_admin.runner.guard import Target, UnsafeURL, target
 from healthcheck_admin.runner.http import new_session, send_http
 from healthcheck_admin.runner.inprocess import in_process_guard, new_client, own_cookies, send_in_process
 from healthcheck_admin.runner.results import EXCERPT_CHARS, RunResult
@@ -93,6 +94,13 @@ def _http_guard(config: RunConfig, url: str) -> None:
         raise Stop("refused", f"redirect to {url!r} refused: {reason}")
 
 
+def _origin(url: str) -> Target | None:
+    try:
+        return target(url)
+    except UnsafeURL:
+        return None
+
+
 def _check_target(url: str, config: RunConfig) -> None:
     """Before a network request: an absolute http(s) URL whose host the guard allows."""
     parts = urlsplit(url)
@@ -125,7 +133,9 @@ def _send_and_judge(
             _check_target(request.url, config)
             http = session if isinstance(session, requests.Session) else stack.enter_context(new_session())
             http.cookies.clear()
-            send = partial(send_http, http, timeout=timeout, verify=bool(row.verify_ssl))
+            send = partial(
+                send_http, http, timeout=timeout, verify=bool(row.verify_ssl), refusal=config.refusal
+            )
             guard = partial(_http_guard, config)
         started = time.perf_counter()
         reply = exchange(send, guard, request, bool(row.follow_redirects))
@@ -190,7 +200,9 @@ def _run_one(
         return result(state="error", status=None, elapsed=None, error=f"{exc}; set it before running")
     secrets = secret_values(row.headers, row.cookies)
     body = row.body.encode("utf-8") if row.body else None
-    request = Request(method=row.method, url=url, headers=headers, cookies=cookies, body=body)
+    request = Request(
+        method=row.method, url=url, headers=headers, cookies=cookies, body=body, origin=_origin(url)
+    )
     try:
         return _send_and_judge(row, config, session, result, secrets, request)
     except Stop as stop:

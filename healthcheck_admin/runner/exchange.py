@@ -13,6 +13,7 @@ from typing import Literal
 from urllib.parse import urljoin, urlsplit
 
 from healthcheck_admin.redaction import is_sensitive
+from healthcheck_admin.runner.guard import Target, UnsafeURL, same_origin, target
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 MAX_REDIRECTS = 10
@@ -35,6 +36,8 @@ class Request:
     headers: dict[str, str]
     cookies: dict[str, str]
     body: bytes | None
+    #: Where the check's own URL goes: credentials are sent only there (None: not yet known).
+    origin: Target | None = None
 
 
 @dataclass(frozen=True)
@@ -51,17 +54,32 @@ Send = Callable[[Request], Reply]
 Guard = Callable[[str], None]
 
 
-def _same_origin(old: str, new: str) -> bool:
-    before, after = urlsplit(old), urlsplit(new)
-    downgrade = before.scheme == "https" and after.scheme != "https"
-    return before.hostname == after.hostname and not downgrade
+def may_carry_credentials(request: Request, url: str) -> bool:
+    """True when ``url`` goes to the check's own origin, judged as ``requests`` sends it.
+
+    Two host-less URLs (an in-process run without ``HOSTNAME``) are the same site; a URL that
+    cannot be judged never carries credentials.
+    """
+    try:
+        origin = request.origin or target(request.url)
+    except UnsafeURL:
+        return not urlsplit(request.url).netloc and not urlsplit(url).netloc
+    try:
+        return same_origin(origin, target(url))
+    except UnsafeURL:
+        return False
+
+
+def without_credentials(headers: Mapping[str, str]) -> dict[str, str]:
+    return {name: value for name, value in headers.items() if not is_sensitive(name)}
 
 
 def next_request(request: Request, reply: Reply) -> Request:
     """The request a redirect asks for, as browsers and ``requests`` build it.
 
     A 303 (and a 301/302 answering a POST) becomes a GET without a body. When
-    the redirect leaves the origin, sensitive headers (``Authorization``,
+    the redirect leaves the check's own origin (host and port, or ``https`` to ``http``, as
+    ``requests`` would connect), sensitive headers (``Authorization``,
     ``Cookie``, ``X-Api-Key``, ``SENSITIVE_HEADERS``) and the check's cookies
     are not sent on.
     """
@@ -71,8 +89,8 @@ def next_request(request: Request, reply: Reply) -> Request:
         method, body = "GET", None
         headers = {name: value for name, value in headers.items() if name.lower() not in _BODY_HEADERS}
     cookies = request.cookies
-    if not _same_origin(request.url, url):
-        headers = {name: value for name, value in headers.items() if not is_sensitive(name)}
+    if not may_carry_credentials(request, url):
+        headers = without_credentials(headers)
         cookies = {}
     return replace(request, method=method, url=url, body=body, headers=headers, cookies=cookies)
 

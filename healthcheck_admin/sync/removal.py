@@ -112,7 +112,7 @@ def remove_rows(
             values = {"status": STATUS.removed, "last_error": ""}
             if outcome in ("deleted", "gone"):
                 values.update(monitor_code="", pushed_fingerprint="", pushed_payload=None)
-        if not HealthcheckDefinition.objects.filter(pk=row.pk, revision=row.revision).update(**values):
+        if row.pk not in HealthcheckDefinition.objects.record([(row, values)]):
             conflicts.append(row.pk)
     return conflicts
 

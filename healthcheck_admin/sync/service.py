@@ -1,8 +1,9 @@
 """Push the table to Cronitor: the one service the commands, the admin, signals and tasks call.
 
-Unchanged rows (same fingerprint, status synced) are not sent. Bookkeeping is written with
-``filter(pk=…, revision=…).update(…)``: no ``post_save``, no lock held during HTTP, and a
-row edited while it was in flight matches nothing, so it is read again and pushed again.
+Unchanged rows (same fingerprint, status synced) are not sent. Bookkeeping goes through the
+named queryset methods of :mod:`healthcheck_admin.bookkeeping` (a constant number of statements
+per batch, no ``post_save``, no lock held during HTTP), guarded by each row's ``revision``: a row
+edited while it was in flight is not written, so it is read again and pushed again.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.utils import timezone
 
 from healthcheck_admin.backends import get_backend
 from healthcheck_admin.backends.base import BaseBackend, BatchResult
+from healthcheck_admin.bookkeeping import Outcome
 from healthcheck_admin.conf import app_settings
 from healthcheck_admin.models import HealthcheckDefinition, Tombstone
 from healthcheck_admin.redaction import mask_monitor, secret_values
@@ -140,7 +142,7 @@ def _prepare(
 ) -> tuple[list[_Item], list[int]]:
     """Build the monitors to send; rows that cannot be built fail now. Returns (items, conflicts)."""
     items: list[_Item] = []
-    conflicts: list[int] = []
+    unbuildable: list[tuple[HealthcheckDefinition, str]] = []
     for row in rows:
         try:
             monitor = monitor_for(row)
@@ -150,74 +152,106 @@ def _prepare(
                 continue
             items.append(_Item(row, monitor, digest, resolve(monitor)))
         except PayloadError as exc:
-            if not _fail(row, str(exc), options, report):
-                conflicts.append(row.pk)
-    return items, conflicts
+            unbuildable.append((row, str(exc)))
+    return items, _fail(unbuildable, options, report)
 
 
 def _push_rows(
     backend: BaseBackend, rows: list[HealthcheckDefinition], options: _Options, report: PushReport
 ) -> list[int]:
+    """Send the changed rows in batches of ``BATCH_SIZE`` (the one place that cuts batches).
+
+    Each batch is claimed first (``pushing``, with a lease), then sent, then its outcome is
+    written: a process killed in between leaves the rows ``pushing`` until the lease runs
+    out, and the next push claims them again. Nothing is marked synced before Cronitor
+    confirmed it.
+    """
     items, conflicts = _prepare(rows, options, report)
     size = max(1, app_settings.BATCH_SIZE)
     abort: str | None = None
     for start in range(0, len(items), size):
         chunk = items[start : start + size]
+        if options.writes:
+            claimed = HealthcheckDefinition.objects.claim([item.row for item in chunk])
+            conflicts += [item.row.pk for item in chunk if item.row.pk not in claimed]
+            chunk = [item for item in chunk if item.row.pk in claimed]
         for item in chunk:  # the backend scrubs these before it cuts any text a server sent
             backend.hide(secret_values(item.row.headers, item.row.cookies))
-        if abort is not None:  # the API is unreachable or refused the key: do not try the rest
-            result = BatchResult(error=abort)
-        else:
+        if chunk and abort is not None:  # the API is unreachable or refused the key: do not try the rest
+            conflicts += _record(chunk, BatchResult(error=abort), options, report, backend)
+        elif chunk:
             result = backend.put_monitors([item.resolved for item in chunk], rollback=options.validate)
             report.sent += len(chunk)
             abort = result.error if result.abort else None
-        conflicts += _record(chunk, result, options, report, backend)
+            conflicts += _record(chunk, result, options, report, backend)
         if options.progress is not None:
-            options.progress(start + len(chunk), len(items))
+            options.progress(min(start + size, len(items)), len(items))
     return conflicts
 
 
 def _record(
     chunk: list[_Item], result: BatchResult, options: _Options, report: PushReport, backend: BaseBackend
 ) -> list[int]:
-    """Write each row's outcome; server text is scrubbed of every secret the backend knows."""
-    conflicts: list[int] = []
+    """Write the batch's outcome (two statements); returns the pks of rows edited meanwhile.
+
+    Server text is scrubbed of every secret the backend knows.
+    """
     now = timezone.now()
-    for item in chunk:
-        key = item.row.key
-        code = result.codes.get(key)
-        if code is None:
-            error = result.errors.get(key) or result.error or "Cronitor did not confirm this monitor"
-            error = backend.scrub(error)
-            if not _fail(item.row, error, options, report):
-                conflicts.append(item.row.pk)
-            continue
-        if options.writes and not _write(
+    confirmed = [item for item in chunk if result.codes.get(item.row.key) is not None]
+    failed = [
+        (
             item.row,
-            monitor_code=code,
-            status=STATUS.synced,
-            last_pushed_at=now,
-            pushed_fingerprint=item.fingerprint,
-            pushed_payload=mask_monitor(item.monitor),
-            last_error="",
-        ):
-            conflicts.append(item.row.pk)
-            continue
-        report.synced.append(key)
-    return conflicts
+            backend.scrub(
+                result.errors.get(item.row.key) or result.error or "Cronitor did not confirm this monitor"
+            ),
+        )
+        for item in chunk
+        if result.codes.get(item.row.key) is None
+    ]
+    synced = [
+        (
+            item.row,
+            {
+                "status": STATUS.synced,
+                "last_error": "",
+                "lease_expires_at": None,
+                "monitor_code": result.codes[item.row.key],
+                "last_pushed_at": now,
+                "pushed_fingerprint": item.fingerprint,
+                "pushed_payload": mask_monitor(item.monitor),
+            },
+        )
+        for item in confirmed
+    ]
+    written = _write([*synced, *[(row, _failed(error)) for row, error in failed]], options)
+    report.synced += [item.row.key for item in confirmed if written is None or item.row.pk in written]
+    for row, error in failed:
+        if written is None or row.pk in written:
+            report.failed[row.key] = error
+    return [item.row.pk for item in chunk if written is not None and item.row.pk not in written]
 
 
-def _fail(row: HealthcheckDefinition, error: str, options: _Options, report: PushReport) -> bool:
-    """Record a failed row; False when the row changed meanwhile (it is pushed again)."""
-    if options.writes and not _write(row, status=STATUS.failed, last_error=error):
-        return False
-    report.failed[row.key] = error
-    return True
+def _failed(error: str) -> dict[str, Any]:
+    return {"status": STATUS.failed, "last_error": error, "lease_expires_at": None}
 
 
-def _write(row: HealthcheckDefinition, **values: Any) -> bool:
-    """Bookkeeping for ``row`` unless it was edited since it was read; True when written."""
-    return bool(HealthcheckDefinition.objects.filter(pk=row.pk, revision=row.revision).update(**values))
+def _fail(rows: list[tuple[HealthcheckDefinition, str]], options: _Options, report: PushReport) -> list[int]:
+    """Record failed rows; returns the pks of rows that changed meanwhile (they are pushed again)."""
+    written = _write([(row, _failed(error)) for row, error in rows], options)
+    for row, error in rows:
+        if written is None or row.pk in written:
+            report.failed[row.key] = error
+    return [row.pk for row, _ in rows if written is not None and row.pk not in written]
+
+
+def _write(outcomes: list[Outcome], options: _Options) -> set[int] | None:
+    """Bookkeeping for these rows unless edited since they were read: the pks written.
+
+    ``None`` when this push writes nothing (``validate``).
+    """
+    if not options.writes:
+        return None
+    return HealthcheckDefinition.objects.record(outcomes)
 
 
 def _dry_run(
