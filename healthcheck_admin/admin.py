@@ -14,6 +14,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from healthcheck_admin.admin_masking import mask_secrets, reveal_urls
 from healthcheck_admin.conf import app_settings
 from healthcheck_admin.forms import HealthcheckDefinitionForm
 from healthcheck_admin.limits import MONITOR_FIELDS, REQUEST_FIELDS
@@ -43,6 +44,7 @@ class TagFilter(admin.SimpleListFilter):
 
 
 @admin.register(HealthcheckDefinition)
+@mask_secrets
 class HealthcheckDefinitionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     form = HealthcheckDefinitionForm
     list_display = ("key", "name", "method", "link", "source", "status", "last_pushed_at", "monitor")
@@ -172,7 +174,11 @@ class HealthcheckDefinitionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def get_urls(self) -> list[URLPattern]:
         info = self.opts.app_label, self.opts.model_name
         push_all = self.admin_site.admin_view(self.push_all_view)
-        return [path("push-all/", push_all, name="{}_{}_push_all".format(*info)), *super().get_urls()]
+        return [
+            path("push-all/", push_all, name="{}_{}_push_all".format(*info)),
+            *reveal_urls(self),
+            *super().get_urls(),
+        ]
 
     def push_all_view(self, request: HttpRequest) -> HttpResponse:
         if request.method != "POST":

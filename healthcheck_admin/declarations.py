@@ -14,7 +14,6 @@ from healthcheck_admin.limits import (
     MAX_NOTE,
     REGIONS,
     TIMEOUT_RANGE,
-    HealthcheckError,
     check_assertion_length,
     check_bool,
     check_int_range,
@@ -26,6 +25,7 @@ from healthcheck_admin.limits import (
     fail,
 )
 from healthcheck_admin.limits import MULTILINE as _MULTILINE
+from healthcheck_admin.limits import HealthcheckError as HealthcheckError  # re-exported: the public name
 
 
 def check_assertions(value: object) -> list[str]:

@@ -14,8 +14,9 @@ a server may have echoed (error messages, response excerpts). The rules:
   that is not sensitive;
 - a response header is masked in reasons when it is sensitive or ``Set-Cookie``.
 
-Text is scrubbed *before* it is cut, and whatever prefix of a secret remains at the cut is
-scrubbed too (:func:`clip`). Values shorter than :data:`MIN_SECRET` characters are not
+Text is scrubbed *before* it is cut, a prefix of a secret of 8 characters or more is masked
+wherever it appears, and a shorter one that remains at the cut is masked too (:func:`clip`).
+Values shorter than :data:`MIN_SECRET` characters are not
 scrubbed from free text: replacing ``"1"`` everywhere would make every message unreadable.
 """
 
@@ -34,6 +35,8 @@ ENV_PREFIX = "env:"
 MASK = "********"
 #: The shortest value :func:`scrub` removes from text, and the shortest prefix :func:`clip` removes.
 MIN_SECRET = 4
+#: A prefix of a secret this long is masked wherever it appears (it could identify the secret).
+PREFIX_CHARS = 8
 ELLIPSIS = "…"
 _ALWAYS_MASKED_REPLIES = ALWAYS_SENSITIVE_HEADERS | {"set-cookie"}
 
@@ -159,18 +162,41 @@ def _resolved(raw: object) -> str:
 
 
 def scrub(text: str, secrets: Collection[str]) -> str:
-    """``text`` with every secret (of :data:`MIN_SECRET` characters or more) masked, longest first."""
+    """``text`` with every secret masked, longest first, and any piece of one that starts it.
+
+    A secret of :data:`MIN_SECRET` characters or more is masked wherever it appears; so is
+    any prefix of one of :data:`PREFIX_CHARS` characters or more (a server that cut an echo
+    short leaves one behind).
+    """
     for value in sorted(secrets, key=len, reverse=True):
         if len(value) >= MIN_SECRET:
             text = text.replace(value, MASK)
+            if len(value) > PREFIX_CHARS:
+                text = _mask_prefixes(text, value)
     return text
+
+
+def _mask_prefixes(text: str, value: str) -> str:
+    head = value[:PREFIX_CHARS]
+    parts: list[str] = []
+    start = 0
+    found = text.find(head)
+    while found != -1:
+        end = found + PREFIX_CHARS
+        while end < len(text) and end - found < len(value) and text[end] == value[end - found]:
+            end += 1
+        parts += [text[start:found], MASK]
+        start = end
+        found = text.find(head, end)
+    return "".join(parts) + text[start:] if parts else text
 
 
 def clip(text: str, limit: int, secrets: Collection[str] = ()) -> str:
     """``text`` scrubbed, then cut to ``limit`` characters (``…`` included).
 
-    A secret cut in two is no longer found by :func:`scrub`, so a prefix of a secret
-    (:data:`MIN_SECRET` characters or more) left at the end of the cut is masked as well.
+    Scrubbing first means that no secret is cut in two; a shorter prefix of a secret
+    (:data:`MIN_SECRET` to :data:`PREFIX_CHARS` characters) that ends the cut text is masked
+    as well.
     """
     text = scrub(text, secrets)
     if len(text) <= limit:

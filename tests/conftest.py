@@ -48,3 +48,116 @@ def http():
 
     with serve() as running:
         yield running
+
+
+@pytest.fixture
+def emulator_session(cronitor_emulator):
+    """A requests session authenticated against a fresh emulator (tests/utils.EmulatorSession)."""
+    from tests.utils import EmulatorSession
+
+    with EmulatorSession(cronitor_emulator) as session:
+        yield session
+
+
+@pytest.fixture
+def empty_locmem_outbox():
+    """An empty locmem outbox; afterwards, no background push is left running."""
+    from healthcheck_admin.backends import locmem
+    from healthcheck_admin.sync import tasks
+
+    locmem.reset()
+    yield
+    assert tasks.wait_for_background_pushes(timeout=10), "a background push is still running"
+    locmem.reset()
+
+
+@pytest.fixture
+def echo_server():
+    """A local server (tests/servers.py) whose ``/echo`` sends the request, secrets and all, back."""
+    from tests.servers import serve
+
+    with serve() as running:
+        yield running
+
+
+@pytest.fixture
+def secrets_api(settings, monkeypatch):
+    """The emulator accepting ``secrets_utils.API_KEY`` only, HEALTHCHECKS pointing at it, the
+    ``env:`` secrets of secrets_utils in the environment."""
+    from healthcheck_admin.testing.emulator import CronitorEmulator
+    from tests.secrets_utils import API_KEY, CRONITOR, CUSTOM, ENVIRONMENT
+
+    monkeypatch.delenv("CRONITOR_API_KEY", raising=False)
+    for name, value in ENVIRONMENT.items():
+        monkeypatch.setenv(name, value)
+    with CronitorEmulator(api_keys=(API_KEY,)) as emulator:
+        settings.HEALTHCHECKS = {
+            **settings.HEALTHCHECKS,
+            "BACKEND": CRONITOR,
+            "API_URL": emulator.url,
+            "API_KEY": API_KEY,
+            "BACKOFF_SECONDS": 0.01,
+            "MAX_RETRIES": 1,
+            "TIMEOUT": 2.0,
+            "SYNC_ON_SAVE": False,
+            "SENSITIVE_HEADERS": [CUSTOM],
+            "RUN_ALLOWED_HOSTS": ["127.0.0.1"],
+        }
+        yield emulator
+
+
+@pytest.fixture(params=["key-in-settings", "key-from-environment"])
+def key_source(request, secrets_api, settings, monkeypatch) -> str:
+    """The API key literally in HEALTHCHECKS, or only in CRONITOR_API_KEY."""
+    from tests.secrets_utils import API_KEY
+
+    if request.param == "key-from-environment":
+        settings.HEALTHCHECKS = {**settings.HEALTHCHECKS, "API_KEY": None}
+        monkeypatch.setenv("CRONITOR_API_KEY", API_KEY)
+    return str(request.param)
+
+
+@pytest.fixture
+def secret_rows(secrets_api, echo_server):
+    """Two rows checking ``echo_server``: one with ``env:`` secrets, one with literal ones."""
+    from healthcheck_admin.models import HealthcheckDefinition
+    from tests.secrets_utils import ENV_HEADERS, LITERAL, LITERAL_COOKIE
+
+    common = {
+        "url": echo_server.url("/echo"),
+        "assertions": ["response.code = 200", "response.body contains all-is-well"],
+    }
+    return [
+        HealthcheckDefinition.objects.create(
+            key="sec-env",
+            name="Env secrets",
+            headers=ENV_HEADERS,
+            cookies={"s": "env:HC_SEC_COOKIE"},
+            **common,
+        ),
+        HealthcheckDefinition.objects.create(
+            key="sec-literal",
+            name="Literal secrets",
+            headers=LITERAL,
+            cookies={"s": LITERAL_COOKIE},
+            **common,
+        ),
+    ]
+
+
+@pytest.fixture
+def debug_logs(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
+    """``caplog`` capturing every logger at DEBUG."""
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    return caplog
+
+
+@pytest.fixture
+def superuser_client(client):
+    """The test client logged in as a fresh superuser."""
+    from django.contrib.auth.models import User
+
+    client.force_login(User.objects.create_superuser("root", "root@example.com", None))
+    return client

@@ -21,13 +21,6 @@ def change_url(row):
     return reverse("admin:healthcheck_admin_healthcheckdefinition_change", args=[row.pk])
 
 
-@pytest.fixture
-def superuser_client(client):
-    user = User.objects.create_superuser("root", "root@example.com", "pw")
-    client.force_login(user)
-    return client
-
-
 def make_rows(count):
     HealthcheckDefinition.objects.bulk_create(
         HealthcheckDefinition(key=f"adm-{n}", url=f"https://example.com/{n}", tags=["t"])

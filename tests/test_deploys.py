@@ -15,11 +15,11 @@ import pytest
 
 from migrations_demo.deploy_urls_template import Edit, render, route_name
 from tests.deploy_admin_client import AdminClient
+from tests.deploy_gunicorn import WORKERS
 from tests.deploy_harness import (
     HOOK,
     PUSH_DONE,
     TABLE,
-    WORKERS,
     Deployment,
     DeployResult,
     deployment,

@@ -227,3 +227,19 @@ def test_the_process_accepts_quota_and_envelope_flags():
         finally:
             process.terminate()
             process.wait(timeout=30)
+
+
+def test_replies_can_leave_out_the_monitor_code():
+    with CronitorEmulator(codes_in_replies=False) as emulator, requests.Session() as s:
+        s.auth = (emulator.api_key, "")
+        written = _put(emulator, s, check())["monitors"][0]
+        listed = s.get(f"{emulator.url}/monitors", timeout=5).json()["monitors"][0]
+        for doc in (
+            written,
+            listed,
+            _one(emulator, s),
+            s.get(f"{emulator.url}/monitors/home/pause", timeout=5).json(),
+        ):
+            assert "attributes" not in doc
+            assert doc["key"] == "home"
+        assert len(emulator.codes["home"]) == 6  # the emulator still knows it

@@ -12,6 +12,7 @@ from healthcheck_admin.checks import check_urlconf
 from healthcheck_admin.models import HealthcheckDefinition, RegistryState
 from healthcheck_admin.registry import collect
 from healthcheck_admin.startup import run_startup_hook
+from healthcheck_admin.upsert import sync_code_checks
 
 KEPT = ("test.typo-status", "typo-keyed")
 pytestmark = pytest.mark.django_db
@@ -84,7 +85,7 @@ def test_the_invalid_declarations_are_system_check_errors(settings: Any) -> None
     assert {m.id for m in messages} == {"healthcheck_admin.E001"}
     assert "interval_seconds: 5 is out of range" in by_route["route 'status/'"].msg
     assert "'typo keyed' is not a valid monitor key" in by_route["route 'keyed/'"].msg
-    assert "left as they are" in by_route["route 'status/'"].hint
+    assert "left as they are" in str(by_route["route 'status/'"].hint)
 
 
 def test_collect_names_what_the_invalid_declarations_still_mean(settings: Any) -> None:
@@ -93,3 +94,15 @@ def test_collect_names_what_the_invalid_declarations_still_mean(settings: Any) -
     assert collected.invalid_routes == {"typo-status", "typo-keyed"}
     assert collected.invalid_keys == set()  # a bad key is not a key: the route names the row
     assert [spec.values["route"] for spec in collected.specs] == ["typo-stays"]
+
+
+def test_a_nul_in_a_header_is_an_error_at_check_and_never_reaches_the_database(settings: Any) -> None:
+    """On PostgreSQL a NUL would be a DataError for every upsert; here it stops at the declaration."""
+    settings.ROOT_URLCONF = "tests.urlconfs.nul_header"
+    messages = check_urlconf()
+    assert [m.id for m in messages] == ["healthcheck_admin.E001"]
+    assert "must not contain control characters" in messages[0].msg
+    assert "a\x00b" not in messages[0].msg
+    result = sync_code_checks()
+    assert len(result.created) == 1
+    assert list(HealthcheckDefinition.objects.values_list("route", flat=True)) == ["nul-fine"]

@@ -45,7 +45,8 @@ def statuses(site: Deployment) -> set[str]:
 
 def lease_runs_out(site: Deployment) -> None:
     site.sql(
-        f"UPDATE {TABLE} SET lease_expires_at = now() - interval '1 second' WHERE status = 'pushing' RETURNING id"
+        f"UPDATE {TABLE} SET lease_expires_at = now() - interval '1 second' "
+        "WHERE status = 'pushing' RETURNING id"
     )
 
 

@@ -34,6 +34,7 @@ def test_rows_saved_while_their_pushes_run_in_the_background_all_sync():
 def test_the_sqlite_test_database_waits_for_a_writer_instead_of_failing():
     if connection.vendor != "sqlite":
         pytest.skip("SQLite only")
-    # The shared-cache in-memory database fails at once when it is locked.
-    assert connection.settings_dict["TEST"]["NAME"] not in (None, "", ":memory:")
+    assert connection.settings_dict["TEST"]["NAME"] not in (None, "", ":memory:"), (
+        "the shared-cache in-memory database fails at once when locked"
+    )
     assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"

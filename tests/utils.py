@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import requests
 from django.db import connection
 
+from healthcheck_admin.assertions import ResponseFacts
+from healthcheck_admin.backends import locmem
 from healthcheck_admin.models import HealthcheckDefinition
 from healthcheck_admin.registry import Collected, Spec, fingerprint
 from healthcheck_admin.runner import RunConfig, RunResult, run_one
+from healthcheck_admin.testing.emulator import CronitorEmulator
 
 
 @contextmanager
@@ -91,3 +96,62 @@ def admin_form(**overrides: str) -> dict[str, str]:
 def run_row(check: HealthcheckDefinition, **config: Any) -> RunResult:
     """Run one (possibly unsaved) row with a :class:`RunConfig` made of ``config``."""
     return run_one(check, RunConfig(**config))
+
+
+DAY = 86400.0
+DOCUMENT = {
+    "status": "ok",
+    "data": {
+        "count": 12,
+        "name": "widget",
+        "tags": ["a", "b", 3],
+        "items": [{"id": 7}, {"id": 8}],
+        "meta": {"page": 1},
+        "ok": True,
+        "nothing": None,
+        "ratio": 0.5,
+    },
+}
+
+
+def facts(**overrides: object) -> ResponseFacts:
+    """What the evaluator sees of a 200 JSON response serving DOCUMENT, with ``overrides``."""
+    values: dict[str, object] = {
+        "status": 200,
+        "elapsed": 0.5,
+        "body": json.dumps(DOCUMENT),
+        "headers": {"Content-Type": "application/json", "X-Version": "1.2.3", "X-Count": "12"},
+        "ssl_expires_in": 45 * DAY,
+    }
+    values.update(overrides)
+    return ResponseFacts(**values)  # type: ignore[arg-type]
+
+
+def monitor(key: str = "site-home", **fields: Any) -> dict[str, Any]:
+    """A check monitor as Cronitor's API takes it, with ``fields``."""
+    return {"type": "check", "key": key, "request": {"url": "https://example.com/health"}, **fields}
+
+
+class EmulatorSession(requests.Session):
+    """A keep-alive session authenticated against the emulator; ``base`` is its API URL."""
+
+    def __init__(self, emulator: CronitorEmulator) -> None:
+        super().__init__()
+        self.auth = (emulator.api_key, "")
+        self.base = emulator.url
+
+
+def put_monitors(session: EmulatorSession, body: Any) -> requests.Response:
+    """PUT ``body`` to the emulator's batch endpoint."""
+    return session.put(f"{session.base}/monitors", json=body, timeout=5)
+
+
+def make_row(**values: Any) -> HealthcheckDefinition:
+    """A saved admin row for the status page, with ``values``."""
+    fields = {"name": "Status page", "url": "https://status.example.com/", **values}
+    return HealthcheckDefinition.objects.create(**fields)
+
+
+def sent_keys() -> list[str]:
+    """The keys the locmem backend was sent, in order."""
+    return [monitor["key"] for monitor in locmem.outbox]

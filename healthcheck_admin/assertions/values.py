@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from healthcheck_admin.limits import BAD_CATEGORIES as _BAD_CATEGORIES
 from healthcheck_admin.limits import INTERVAL_RE as _INTERVAL_RE
-from healthcheck_admin.limits import UNITS
+from healthcheck_admin.limits import UNITS as UNITS  # re-exported: the assertion language's units
 
 #: Longest input quoted back in an error message; longer input is clipped.
 MAX_QUOTED = 120

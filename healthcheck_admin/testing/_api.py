@@ -134,7 +134,7 @@ def put_batch(emulator: EmulatorState, rest: list[str], query: Mapping[str, str]
         if result.errors:
             return Reply(400, {"errors": result.errors})
         disabled = emulator.commit(result.state, dry_run=rollback)
-        documents = [copy.deepcopy(result.state[doc["key"]]) for doc in result.documents]
+        documents = [emulator.shown(result.state[doc["key"]], query) for doc in result.documents]
         if not wrapped:
             return Reply(200, documents)
         payload: dict[str, Any] = {"monitors": documents}
@@ -196,7 +196,7 @@ def _single_write(emulator: EmulatorState, data: Any, url_key: str | None, statu
         errors = [{"monitor": label, "index": 0, "field": name, "message": text} for name, text in problems]
         return Reply(400, {"errors": errors})
     emulator.commit(state)
-    return Reply(status, copy.deepcopy(state[doc["key"]]))
+    return Reply(status, emulator.shown(state[doc["key"]], {}))
 
 
 def get_monitor(emulator: EmulatorState, rest: list[str], query: Mapping[str, str], body: bytes) -> Reply:
@@ -253,4 +253,4 @@ def pause_monitor(emulator: EmulatorState, rest: list[str], query: Mapping[str, 
         emulator.pause_expiry.pop(rest[0], None)
         if hours:
             emulator.pause_expiry[rest[0]] = emulator.now() + hours * 3600
-        return Reply(200, copy.deepcopy(doc))
+        return Reply(200, emulator.shown(doc, query))

@@ -40,6 +40,7 @@ class EmulatorState:
         auto_probe: AutoProbe = None,
         probe_after_reads: int = 1,
         list_envelope: Envelope = "classic",
+        codes_in_replies: bool = True,
     ) -> None:
         keys = (api_keys,) if isinstance(api_keys, str) else tuple(api_keys)
         if not keys or not all(isinstance(key, str) and key for key in keys):
@@ -61,6 +62,7 @@ class EmulatorState:
         self.auto_probe: AutoProbe = auto_probe
         self.probe_after_reads = probe_after_reads
         self.list_envelope: Envelope = list_envelope
+        self.codes_in_replies = codes_in_replies
         self.lock = threading.RLock()
         self.monitors: dict[str, dict[str, Any]] = {}
         self.requests: list[RecordedRequest] = []
@@ -144,8 +146,14 @@ class EmulatorState:
         _health.record_probe(self.monitors[key], events, passing, self.now(), message, duration)
 
     def shown(self, doc: Mapping[str, Any], query: Mapping[str, str]) -> dict[str, Any]:
-        """A copy of ``doc`` as a read returns it (``latest_events`` with ``withEvents=true``)."""
+        """A copy of ``doc`` as a reply carries it.
+
+        ``latest_events`` is added with ``withEvents=true``; without ``codes_in_replies``, the
+        ``attributes`` (and so the monitor code) are left out, as in CronitorCLI's fixtures (§5.3).
+        """
         shown = copy.deepcopy(dict(doc))
+        if not self.codes_in_replies:
+            shown.pop("attributes", None)
         if query.get("withEvents", "").lower() == "true":
             shown["latest_events"] = copy.deepcopy(self.events.get(str(doc.get("key")), []))
         return shown

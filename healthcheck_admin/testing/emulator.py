@@ -52,7 +52,8 @@ class CronitorEmulator(DashboardState):
     ``monitor_quota`` saves monitors created beyond it ``disabled``; ``auto_probe`` (True, False, or a
     function of the key) reports a probe of each created or changed monitor on its
     ``probe_after_reads``-th read; ``list_envelope`` picks the ``GET /api/monitors`` page shape,
-    ``"classic"`` or ``"page_info"``. See ``docs/testing.rst``.
+    ``"classic"`` or ``"page_info"``; ``codes_in_replies=False`` leaves ``attributes`` (with the
+    monitor code) out of every reply. See ``docs/testing.rst``.
     """
 
     def __init__(
@@ -66,6 +67,7 @@ class CronitorEmulator(DashboardState):
         auto_probe: AutoProbe = None,
         probe_after_reads: int = 1,
         list_envelope: Envelope = "classic",
+        codes_in_replies: bool = True,
     ) -> None:
         super().__init__(
             api_keys,
@@ -74,6 +76,7 @@ class CronitorEmulator(DashboardState):
             auto_probe=auto_probe,
             probe_after_reads=probe_after_reads,
             list_envelope=list_envelope,
+            codes_in_replies=codes_in_replies,
         )
         self.host = host
         self.port = port
