@@ -75,3 +75,16 @@ def test_an_unwritable_junit_file_prints_the_results_then_exits_2(
     assert repr(str(target)) in message
     assert "could not be written" in message
     assert "Traceback" not in message
+
+
+def test_every_command_has_a_row_in_the_exit_code_table() -> None:
+    """docs/commands.rst keeps all exit codes in one table; a new subcommand must add its row."""
+    from healthcheck_admin.cli import SUBCOMMANDS
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "commands.rst").read_text(encoding="utf-8")
+    table = text.split(":name: exit-codes", 1)[1].split("\n\n\n", 1)[0]
+    rows = [row for row in table.split("   * - ")[2:]]
+    commands = [row.split("\n", 1)[0].strip().strip("`") for row in rows]
+    assert sorted(commands) == sorted(SUBCOMMANDS)
+    header = table.split("   * - ")[1]
+    assert [cell.strip() for cell in header.split("- ")][1:] == ["0", "1", "2", "3"]
