@@ -29,6 +29,7 @@ DEFAULTS: dict[str, Any] = {
     "SYNC_ON_SAVE": True,
     "ADMIN_SAVE_NEEDS_PUSH_PERMISSION": True,
     "SYNC_ON_STARTUP": True,
+    "UPSERT_ON_MIGRATE": True,
     "ON_REMOVE": "pause",
     "KEY_STRATEGY": "default",
     "SENSITIVE_HEADERS": [],
@@ -124,6 +125,10 @@ class Settings:
     @property
     def SYNC_ON_STARTUP(self) -> bool:
         return bool(self.get("SYNC_ON_STARTUP"))
+
+    @property
+    def UPSERT_ON_MIGRATE(self) -> bool:
+        return bool(self.get("UPSERT_ON_MIGRATE"))
 
     @property
     def ON_REMOVE(self) -> str:

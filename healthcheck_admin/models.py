@@ -12,6 +12,7 @@ from model_utils import Choices, FieldTracker
 from model_utils.fields import StatusField
 from model_utils.models import TimeStampedModel
 
+from healthcheck_admin import limits
 from healthcheck_admin.bookkeeping import HealthcheckDefinitionQuerySet
 from healthcheck_admin.conf import app_settings
 from healthcheck_admin.limits import MONITOR_FIELDS, REQUEST_FIELDS
@@ -24,7 +25,7 @@ HEALTH = Choices(
     ("paused", _("paused")),
     ("disabled", _("disabled")),
 )
-METHODS = Choices("GET", "HEAD", "POST", "PUT", "PATCH")
+METHODS = Choices(*limits.METHODS)
 
 #: Fields whose values make up what code declares for a code row. The upsert
 #: writes them; the admin shows them read-only on code rows.

@@ -9,6 +9,8 @@ Error cases:
   is ``field`` and whose message starts with the field and contains ``error``;
 - ``form``: the admin add form posted by a superuser with ``input`` over a valid form answers
   200 (never a 500), saves nothing, and shows ``error`` on ``field``;
+- ``override``: the change form of a code row (only the override layer is editable) posted with
+  ``input`` answers 200, shows ``error`` on ``field`` and leaves the row's override layer as it was;
 - ``setting``: with ``HEALTHCHECKS[name] = value`` (``name`` ``HEALTHCHECKS``: the whole setting),
   ``check_settings()`` yields an error whose message names the setting and contains ``error``;
 - ``assertion``: ``parse(input)`` raises :class:`AssertionSyntaxError` containing ``error``, on one
@@ -37,10 +39,11 @@ from healthcheck_admin.assertions import AssertionSyntaxError, parse
 from healthcheck_admin.checks import check_settings
 from healthcheck_admin.declarations import Healthcheck, HealthcheckError
 from healthcheck_admin.models import HealthcheckDefinition
+from healthcheck_admin.upsert import sync_code_checks
 from tests.utils import admin_form
 
 CORPUS = Path(__file__).parent / "data" / "bad_inputs.jsonl"
-KINDS = ("healthcheck", "form", "setting", "assertion")
+KINDS = ("healthcheck", "form", "override", "setting", "assertion")
 ADD = "admin:healthcheck_admin_healthcheckdefinition_add"
 EXISTING_KEY = "adm-existing"
 #: The test settings' own values, so that each case changes exactly one setting.
@@ -81,13 +84,13 @@ def test_the_corpus_has_at_least_250_well_formed_cases_of_every_kind() -> None:
         needed = {"name", "value"} if case["kind"] == "setting" else {"input"}
         if case.get("expect", "error") == "error":
             assert case["error"], case
-            if case["kind"] in ("healthcheck", "form"):
+            if case["kind"] in ("healthcheck", "form", "override"):
                 needed.add("field")
         assert needed <= set(case), case
     reliability = (Path(__file__).parent.parent / "docs" / "reliability.rst").read_text(encoding="utf-8")
     assert f"**{len(CASES)} cases**" in reliability, "update the corpus size in docs/reliability.rst"
     accepted = {case["kind"] for case in CASES if case.get("expect") == "ok"}
-    assert accepted == {"healthcheck", "form", "setting"}, "each kind needs cases that must be accepted"
+    assert accepted == {"healthcheck", "form", "override", "setting"}, "each kind needs accepted cases"
 
 
 # -- Healthcheck(...) ----------------------------------------------------------------------------------
@@ -165,6 +168,50 @@ def test_admin_form_field_accepted_and_stored(admin_client: Any, case: dict[str,
         stored = getattr(row, name)
         expected = json.loads(posted) if isinstance(stored, (dict, list)) else posted
         assert stored == expected, (stored, expected)
+
+
+OVERRIDE_FIELDS = ("override_paused", "override_note", "override_notify", "extra_tags")
+EMPTY_OVERRIDES = {
+    "override_paused": "unknown",
+    "override_note": "",
+    "override_notify": "",
+    "extra_tags": "[]",
+}
+
+
+def code_row_change_url() -> tuple[HealthcheckDefinition, str]:
+    sync_code_checks()
+    row = HealthcheckDefinition.objects.code().first()
+    assert row is not None
+    return row, reverse("admin:healthcheck_admin_healthcheckdefinition_change", args=[row.pk])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", case_params("override"))
+def test_code_row_override_field(admin_client: Any, case: dict[str, Any]) -> None:
+    row, url = code_row_change_url()
+    before = [getattr(row, name) for name in OVERRIDE_FIELDS]
+
+    response = admin_client.post(url, {**EMPTY_OVERRIDES, **case["input"]})
+
+    assert response.status_code == 200, "the form was accepted (a redirect) or the admin failed"
+    errors = response.context["adminform"].form.errors
+    assert case["field"] in errors, f"errors on other fields only: {errors.as_data()}"
+    assert case["error"] in " ".join(errors[case["field"]])
+    row.refresh_from_db()
+    assert [getattr(row, name) for name in OVERRIDE_FIELDS] == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", case_params("override", "ok"))
+def test_code_row_override_field_accepted(admin_client: Any, case: dict[str, Any]) -> None:
+    row, url = code_row_change_url()
+    response = admin_client.post(url, {**EMPTY_OVERRIDES, **case["input"]})
+    assert response.status_code == 302, response.context["adminform"].form.errors.as_data()
+    row.refresh_from_db()
+    for name, posted in case["input"].items():
+        stored = getattr(row, name)
+        assert stored == (json.loads(posted) if isinstance(stored, list) else posted)
 
 
 # -- settings ------------------------------------------------------------------------------------------

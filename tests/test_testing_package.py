@@ -125,3 +125,22 @@ def test_the_docs_say_which_kind_of_fake_the_emulator_is():
 def test_no_test_kit_module_is_over_300_lines():
     sizes = {path.name: len(path.read_text().splitlines()) for path in TESTING.glob("*.py")}
     assert {name: size for name, size in sizes.items() if size > 300} == {}
+
+
+def test_the_reference_section_lists_every_public_method_of_the_emulator():
+    from healthcheck_admin.testing import CronitorEmulator
+
+    text = (ROOT / "docs" / "testing.rst").read_text()
+    block = text.split(".. autoclass:: healthcheck_admin.testing.emulator.CronitorEmulator")[1]
+    members_text = block.split(":members:")[1].split("\n\n")[0]
+    documented = {name.strip() for name in members_text.replace("\n", " ").split(",")}
+    public = {
+        name
+        for name in dir(CronitorEmulator)
+        if not name.startswith("_")
+        and callable(getattr(CronitorEmulator, name))
+        and name not in {"receive", "pause_for", "commit", "forget", "expire_pauses", "observe"}
+        and name not in {"record_probe", "shown", "queue_fault"}
+    }
+    assert sorted(public - documented) == []
+    assert sorted(name for name in documented if not hasattr(CronitorEmulator, name)) == []

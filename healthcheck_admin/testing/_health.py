@@ -39,9 +39,14 @@ def config_of(doc: Mapping[str, Any]) -> dict[str, Any]:
 def changed_keys(
     before: Mapping[str, Mapping[str, Any]], after: Mapping[str, Mapping[str, Any]]
 ) -> list[str]:
-    """Keys of ``after`` that are new, or whose configuration differs from ``before``."""
+    """Keys of ``after`` that are new, or whose configuration differs from ``before``.
+
+    A write shares the documents it did not touch with ``before``; only the others are compared.
+    """
     return [
-        key for key, doc in after.items() if key not in before or config_of(before[key]) != config_of(doc)
+        key
+        for key, doc in after.items()
+        if doc is not before.get(key) and (key not in before or config_of(before[key]) != config_of(doc))
     ]
 
 
