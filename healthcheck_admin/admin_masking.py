@@ -52,10 +52,13 @@ def masked_names(obj: HealthcheckDefinition, field: str) -> list[str]:
     return [str(name) for name, value in (getattr(obj, field) or {}).items() if masks(name, value)]
 
 
-def shown(obj: HealthcheckDefinition, field: str) -> str:
-    """``field`` of ``obj`` as read-only text: JSON with every masked value replaced by the mask."""
+def shown(obj: HealthcheckDefinition, field: str, *, link: bool = False) -> str:
+    """``field`` of ``obj`` as read-only text: JSON with every masked value replaced by the mask.
+
+    With ``link`` (for users who may reveal), a "Reveal…" link follows when something is masked.
+    """
     text = json.dumps(mask_field(field, getattr(obj, field) or {}), ensure_ascii=False)
-    if obj.pk is None or not masked_names(obj, field):
+    if not link or obj.pk is None or not masked_names(obj, field):
         return text
     url = reverse(REVEAL_URL, args=[obj.pk])
     return format_html('{} <a class="reveal-link" href="{}?field={}">{}</a>', text, url, field, _("Reveal…"))
@@ -72,9 +75,22 @@ class MaskedFieldsMixin:
     def masked_cookies(self, obj: HealthcheckDefinition) -> str:
         return shown(obj, "cookies")
 
+    @admin.display(description=_("headers"))
+    def masked_headers_revealable(self, obj: HealthcheckDefinition) -> str:
+        return shown(obj, "headers", link=True)
+
+    @admin.display(description=_("cookies"))
+    def masked_cookies_revealable(self, obj: HealthcheckDefinition) -> str:
+        return shown(obj, "cookies", link=True)
+
+    def _display(self, request: HttpRequest, name: str) -> str:
+        """The read-only display that stands for the field ``name`` for this user."""
+        display = DISPLAYS[name]
+        return f"{display}_revealable" if self.has_reveal_permission(request) else display
+
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         fields = super().get_readonly_fields(request, obj)  # type: ignore[misc]
-        return [DISPLAYS.get(name, name) for name in fields]
+        return [self._display(request, name) if name in DISPLAYS else name for name in fields]
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         sets = super().get_fieldsets(request, obj)  # type: ignore[misc]
@@ -82,8 +98,10 @@ class MaskedFieldsMixin:
         readonly = set(self.get_readonly_fields(request, obj))
 
         def swap(name: Any) -> Any:
-            display = DISPLAYS.get(name) if isinstance(name, str) else None
-            return display if display and (everything or display in readonly) else name
+            if not isinstance(name, str) or name not in DISPLAYS:
+                return name
+            display = self._display(request, name)
+            return display if everything or display in readonly else name
 
         return [
             (title, {**options, "fields": [swap(name) for name in options.get("fields", ())]})

@@ -19,9 +19,16 @@ from healthcheck_admin.sync.service import push
 from healthcheck_admin.sync.tasks import schedule_refresh
 from healthcheck_admin.sync.verify import parse_wait, verify
 from healthcheck_admin.testing import CronitorEmulator
-from tests.sync_utils import command, healthchecks, make_row, reload
+from tests.sync_utils import command, healthchecks, make_row
 
 pytest_plugins = ["tests.sync_fixtures"]
+
+
+def _fresh(row: HealthcheckDefinition) -> HealthcheckDefinition:
+    row.refresh_from_db()
+    return row
+
+
 pytestmark = pytest.mark.django_db
 
 CRONITOR = "healthcheck_admin.backends.cronitor.CronitorBackend"
@@ -161,7 +168,7 @@ def test_over_the_quota_rows_show_disabled_with_a_clear_message(settings, db):
         assert "saved this monitor disabled" in row.last_error
         assert "monitor limit" in row.last_error
         refresh()
-        assert reload(row).health == "disabled"
+        assert _fresh(row).health == "disabled"
         out, _ = command("list")
         assert "saved this monitor disabled" in out
         listed = {item["key"]: item for item in json.loads(command("list", "--json")[0])}
@@ -180,11 +187,11 @@ def test_refresh_disables_a_synced_row_that_cronitor_holds_disabled(api):
 
     refresh()
 
-    fresh = reload(row)
-    assert (fresh.status, fresh.health, fresh.last_error) == ("disabled", "disabled", DISABLED_MESSAGE)
+    row.refresh_from_db()
+    assert (row.status, row.health, row.last_error) == ("disabled", "disabled", DISABLED_MESSAGE)
     api.set_health("a", disabled=False)
     refresh()
-    assert reload(row).status == "synced"
+    assert _fresh(row).status == "synced"
 
 
 def test_a_failing_monitor_shows_failing_after_refresh_in_list_and_the_failing_queryset(api):
@@ -216,7 +223,7 @@ def test_a_failed_refresh_stores_nothing(api):
 
     with pytest.raises(CommandError, match="refresh failed, nothing stored"):
         command("refresh")
-    assert reload(row).health_read_at is None
+    assert _fresh(row).health_read_at is None
 
 
 def test_push_verify_exits_nonzero_when_a_changed_monitor_fails_its_first_probe(settings, db):

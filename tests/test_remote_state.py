@@ -18,7 +18,7 @@ from healthcheck_admin.sync.plan import plan
 from healthcheck_admin.sync.refresh import read_remote
 from healthcheck_admin.sync.service import push
 from healthcheck_admin.testing import CronitorEmulator
-from tests.sync_utils import command, healthchecks, make_row, reload
+from tests.sync_utils import command, healthchecks, make_row
 
 pytest_plugins = ["tests.sync_fixtures"]
 pytestmark = pytest.mark.django_db
@@ -98,7 +98,7 @@ def test_demo_on_the_console_then_a_real_key_makes_every_row_pending(api, settin
     make_row("a")
     make_row("b")
     push(refresh=True)  # the console cannot read Cronitor: the fast path
-    demo = reload(HealthcheckDefinition.objects.get(key="a"))
+    demo = HealthcheckDefinition.objects.get(key="a")
     assert (demo.status, demo.monitor_code) == ("synced", "")  # no made-up code is stored
     assert demo.account.startswith("local:console:")
 
@@ -163,7 +163,7 @@ def test_a_dashboard_edit_is_repaired_by_plain_push(api):
 def test_a_change_from_code_is_named_as_such(api):
     row = make_row("a")
     push(refresh=True)
-    row = reload(row)  # save() writes every column: edit the row as stored
+    row.refresh_from_db()  # save() writes every column: edit the row as stored
     row.interval_seconds = 300
     row.save()
 
@@ -178,7 +178,7 @@ def test_a_conflict_goes_to_code_and_keeps_the_remote_value_in_history(api, sett
     row = make_row("a", name="First")
     push(refresh=True)
     dashboard_edit(api, "a", name="Dashboard name")
-    row = reload(row)
+    row.refresh_from_db()
     row.name = "Code name"
     row.save()
 
@@ -208,7 +208,7 @@ def test_tags_added_on_the_dashboard_are_kept(api):
 def test_a_cleared_field_is_sent_cleared_once(api):
     row = make_row("a", note="from code")
     push(refresh=True)
-    row = reload(row)
+    row.refresh_from_db()
     row.note = ""
     row.save()
 

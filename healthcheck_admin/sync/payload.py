@@ -12,6 +12,8 @@ import copy
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from django.utils import timezone
+
 from healthcheck_admin.conf import app_settings
 from healthcheck_admin.redaction import SecretError, resolve_all
 from healthcheck_admin.registry import fingerprint as canonical_fingerprint
@@ -78,6 +80,8 @@ def monitor_for(row: HealthcheckDefinition) -> Monitor:
         monitor["note"] = row.effective_note
     if row.override_paused is not None or row.paused:
         monitor["paused"] = row.effective_paused
+    if "paused" in monitor and row.snoozed_until is not None and row.snoozed_until > timezone.now():
+        del monitor["paused"]  # a timed pause (snooze) stands on Cronitor until it expires by itself
     return monitor
 
 

@@ -72,12 +72,14 @@ def push(
     return _run(selected, tombstones, options)
 
 
-def push_keys(keys: Sequence[str], *, force: bool = False, refresh: bool = False) -> PushReport:
+def push_keys(
+    keys: Sequence[str], *, force: bool = False, progress: Progress | None = None, refresh: bool = False
+) -> PushReport:
     """Push the rows with these keys (and apply removal to tombstones among them); for tasks.
 
     No refresh by default: a save pushes one row, and a refresh lists every page.
     """
-    options = Options(force, False, False, False, None, refresh)
+    options = Options(force, False, False, False, progress, refresh)
     rows = list(HealthcheckDefinition.objects.filter(key__in=list(keys)))
     tombstones = list(Tombstone.objects.filter(key__in=list(keys)))
     return _run(rows, tombstones, options)
