@@ -18,7 +18,7 @@ TOX_PARALLEL ?= 2
 help:
 	@echo "make demo       install into .venv-demo, migrate, create admin/admin, list checks, serve :8000"
 	@echo "make test       every tox env (tests on Django 5.2/6.0/6.1, PostgreSQL, lint, type, docs,"
-	@echo "                packaging, demo smoke test, browser), $(TOX_PARALLEL) at a time"
+	@echo "                packaging, demo smoke test, browser, then combined branch coverage), $(TOX_PARALLEL) at a time"
 	@echo "make test-env E=py312-dj61   one tox env"
 	@echo "make bench      every benchmarks/bench_*.py"
 	@echo "make lint | type | docs | packaging"
@@ -35,7 +35,7 @@ test: $(TOX)
 	@if [ ! -x /usr/bin/chromium ]; then \
 	    echo "warning: /usr/bin/chromium is missing, the browser env will fail (apt-get install -y chromium)" >&2; \
 	fi
-	rm -rf .tox/junit
+	rm -rf .tox/junit .tox/coverage.json .coverage-data
 	$(TOX) run-parallel --parallel $(TOX_PARALLEL) --parallel-no-spinner
 
 test-env: $(TOX)
@@ -66,5 +66,5 @@ bench: $(BENCH)/bin/python
 	done
 
 clean:
-	rm -rf build dist *.egg-info docs/_build .tox/junit
+	rm -rf build dist *.egg-info docs/_build .tox/junit .tox/coverage.json .coverage-data
 	find . -name __pycache__ -type d -prune -not -path "./.tox/*" -not -path "./.venv*" -exec rm -rf {} +

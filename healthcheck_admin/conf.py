@@ -28,6 +28,7 @@ DEFAULTS: dict[str, Any] = {
     "BACKOFF_SECONDS": 0.5,
     "SYNC_ON_SAVE": True,
     "SYNC_ON_STARTUP": True,
+    "UPSERT_ON_MIGRATE": True,
     "ON_REMOVE": "pause",
     "KEY_STRATEGY": "default",
     "SENSITIVE_HEADERS": [],
@@ -118,6 +119,10 @@ class Settings:
     @property
     def SYNC_ON_STARTUP(self) -> bool:
         return bool(self.get("SYNC_ON_STARTUP"))
+
+    @property
+    def UPSERT_ON_MIGRATE(self) -> bool:
+        return bool(self.get("UPSERT_ON_MIGRATE"))
 
     @property
     def ON_REMOVE(self) -> str:

@@ -76,7 +76,8 @@ class KeyMaker:
         if self.strategy == "legacy":
             return legacy_key(method, self.hostname, path)
         if method == "GET" and not args and not kwargs:  # the common case, without the general join
-            key = f"{_slug(self.environment)}.{_slug(route)}".strip(".")
-            if len(key) <= MAX_KEY and ".." not in key:
+            environment, name = _slug(self.environment), _slug(route)
+            key = f"{environment}.{name}" if environment and name else environment or name
+            if len(key) <= MAX_KEY:
                 return key
         return default_key(route, method, args, kwargs, environment=self.environment)

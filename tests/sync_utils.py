@@ -35,11 +35,6 @@ def make_rows(count: int, prefix: str = "bulk") -> list[HealthcheckDefinition]:
     return created
 
 
-def reload(row: HealthcheckDefinition) -> HealthcheckDefinition:
-    fresh: HealthcheckDefinition = HealthcheckDefinition.objects.get(pk=row.pk)
-    return fresh
-
-
 def healthchecks(settings: Any, **values: Any) -> None:
     """Update ``settings.HEALTHCHECKS`` (pytest-django's ``settings`` fixture restores it)."""
     settings.HEALTHCHECKS = {**settings.HEALTHCHECKS, **values}

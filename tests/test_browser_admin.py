@@ -12,6 +12,10 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import Permission, User
+
+# Skipped, not an error, where Playwright is not installed; the imports below need it.
+pytest.importorskip("playwright.sync_api", reason="the browser tests need Playwright")
+
 from playwright.sync_api import Browser, expect, sync_playwright
 
 from healthcheck_admin.models import HealthcheckDefinition

@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 
 from healthcheck_admin.models import HealthcheckDefinition
 from healthcheck_admin.sync.service import push
-from tests.sync_utils import command, healthchecks, make_row, make_rows, reload
+from tests.sync_utils import command, healthchecks, make_row, make_rows
 
 pytest_plugins = ["tests.sync_fixtures"]
 pytestmark = pytest.mark.django_db
@@ -73,7 +73,7 @@ def test_list_marks_removals_that_are_due(api):
 # -- plan -----------------------------------------------------------------------------------------
 def test_plan_shows_actions_and_diffs_and_sends_nothing(api):
     command("push")
-    row = reload(HealthcheckDefinition.objects.get(key="test.index"))
+    row = HealthcheckDefinition.objects.get(key="test.index")
     row.override_note = "on call: ops"
     row.save()
     make_row("brand-new")

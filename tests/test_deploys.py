@@ -13,6 +13,9 @@ from collections.abc import Callable
 
 import pytest
 
+# Skipped, not an error, where psycopg is not installed; the deploy harness needs it.
+pytest.importorskip("psycopg", reason="the deploy tests need psycopg")
+
 from migrations_demo.deploy_urls_template import Edit, render, route_name
 from tests.deploy_admin_client import AdminClient
 from tests.deploy_gunicorn import WORKERS

@@ -8,7 +8,7 @@ import pytest
 
 from healthcheck_admin.models import HealthcheckDefinition
 from healthcheck_admin.sync.service import push
-from tests.sync_utils import healthchecks, make_row, reload
+from tests.sync_utils import healthchecks, make_row
 
 pytest_plugins = ["tests.sync_fixtures"]
 pytestmark = pytest.mark.django_db
@@ -44,10 +44,13 @@ def test_retries_back_off_exponentially_and_give_up_after_max_retries(api, setti
     assert time.monotonic() - started >= 0.1 + 0.2
     assert len(api.monitor_puts()) == 3
     assert "Cronitor answered 502" in report.failed["one"]
-    assert "gave up after 3 attempts" in reload(row).last_error
-    assert reload(row).status == STATUS.failed
+    row.refresh_from_db()
+    assert "gave up after 3 attempts" in row.last_error
+    row.refresh_from_db()
+    assert row.status == STATUS.failed
     assert push().ok  # nothing is lost: the next push syncs it
-    assert reload(row).status == STATUS.synced
+    row.refresh_from_db()
+    assert row.status == STATUS.synced
 
 
 def test_a_429_with_retry_after_waits_at_least_that_long(api):
@@ -85,15 +88,15 @@ def test_a_timeout_fails_the_rows_readably_and_the_next_push_syncs(api, settings
     assert not report.ok
     assert "no answer within 0.5 s" in report.failed["one"]
     assert "gave up after 2 attempts" in report.failed["one"]
-    fresh = reload(row)
-    assert (fresh.status, fresh.monitor_code) == (STATUS.failed, "")
-    assert "no answer within 0.5 s" in fresh.last_error
+    row.refresh_from_db()
+    assert (row.status, row.monitor_code) == (STATUS.failed, "")
+    assert "no answer within 0.5 s" in row.last_error
 
     assert push().ok
-    fresh = reload(row)
-    assert fresh.status == STATUS.synced
-    assert fresh.monitor_code
-    assert fresh.last_error == ""
+    row.refresh_from_db()
+    assert row.status == STATUS.synced
+    assert row.monitor_code
+    assert row.last_error == ""
 
 
 def test_a_dropped_connection_fails_the_rows_and_the_next_push_syncs(api, settings):
@@ -191,7 +194,8 @@ def test_an_opaque_400_on_one_monitor_fails_it_with_the_body_text(api):
 
     assert "Cronitor answered 400: <html>Bad Request</html>" in report.failed["one"]
     assert len(api.monitor_puts()) == 1  # never retried
-    assert reload(row).status == STATUS.failed
+    row.refresh_from_db()
+    assert row.status == STATUS.failed
 
 
 def test_a_malformed_200_is_an_error_for_the_batch_not_success(api):
@@ -202,7 +206,8 @@ def test_a_malformed_200_is_an_error_for_the_batch_not_success(api):
 
     assert "not valid JSON" in report.failed["one"]
     assert len(api.monitor_puts()) == 1
-    assert (reload(row).status, reload(row).monitor_code) == (STATUS.failed, "")
+    row.refresh_from_db()
+    assert (row.status, row.monitor_code) == (STATUS.failed, "")
     assert push().ok
 
 
@@ -241,4 +246,5 @@ def test_a_missing_api_key_sends_nothing_and_names_the_setting(api, settings, mo
     assert api.requests == []
     assert "HEALTHCHECKS['API_KEY']" in report.failed["one"]
     assert "CRONITOR_API_KEY" in report.failed["one"]
-    assert reload(row).status == STATUS.failed
+    row.refresh_from_db()
+    assert row.status == STATUS.failed

@@ -8,7 +8,7 @@ from django.utils import timezone
 from healthcheck_admin.models import HealthcheckDefinition, Tombstone
 from healthcheck_admin.sync.plan import counts, plan, summary
 from healthcheck_admin.sync.service import push
-from tests.sync_utils import SECRET_HEADER, healthchecks, make_row, reload
+from tests.sync_utils import SECRET_HEADER, healthchecks, make_row
 
 pytest_plugins = ["tests.sync_fixtures"]
 pytestmark = pytest.mark.django_db
@@ -74,7 +74,7 @@ def test_a_failed_row_is_planned_again(api):
 def test_a_changed_masked_header_shows_as_changed_without_its_value(api):
     row = make_row("a", headers={"Authorization": SECRET_HEADER})
     push()
-    row = reload(row)
+    row.refresh_from_db()
     row.headers = {"Authorization": "Bearer another-secret"}
     row.save()
 
@@ -90,7 +90,7 @@ def test_a_changed_masked_header_shows_as_changed_without_its_value(api):
 def test_diff_values_are_masked(api):
     row = make_row("a", headers={"Accept": "text/plain"})
     push()
-    row = reload(row)
+    row.refresh_from_db()
     row.headers = {"Accept": "text/plain", "Authorization": SECRET_HEADER}
     row.save()
 
@@ -120,5 +120,6 @@ def test_a_done_removal_is_unchanged(api):
     push()
     HealthcheckDefinition.objects.filter(pk=row.pk).update(removed_at=timezone.now(), status="pending")
     push()
-    assert reload(row).status == "removed"
+    row.refresh_from_db()
+    assert row.status == "removed"
     assert actions() == {"a": "unchanged"}

@@ -11,7 +11,7 @@ import pytest
 from healthcheck_admin.models import HealthcheckDefinition
 from healthcheck_admin.sync.payload import fingerprint, monitor_for
 from healthcheck_admin.sync.service import PushReport, push, push_keys
-from tests.sync_utils import healthchecks, make_row, make_rows, reload
+from tests.sync_utils import healthchecks, make_row, make_rows
 
 pytest_plugins = ["tests.sync_fixtures"]
 pytestmark = pytest.mark.django_db
@@ -29,13 +29,13 @@ def test_first_push_creates_every_monitor_and_stores_its_code(api):
     assert (report.sent, report.requests) == (2, 1)
     assert sorted(api.monitors) == ["one", "two"]
     for row in rows:
-        fresh = reload(row)
-        assert fresh.monitor_code == api.codes[row.key]
-        assert fresh.status == STATUS.synced
-        assert fresh.last_pushed_at is not None
-        assert fresh.last_error == ""
-        assert fresh.pushed_fingerprint == fingerprint(monitor_for(fresh))
-        assert (fresh.pushed_payload or {})["key"] == row.key
+        row.refresh_from_db()
+        assert row.monitor_code == api.codes[row.key]
+        assert row.status == STATUS.synced
+        assert row.last_pushed_at is not None
+        assert row.last_error == ""
+        assert row.pushed_fingerprint == fingerprint(monitor_for(row))
+        assert (row.pushed_payload or {})["key"] == row.key
     sent = {m["key"]: m for m in api.sent_monitors()}
     assert sent["two"]["request"]["body"] == '{"a": 1}'
     assert sent["two"]["request"]["regions"] == ["eu-west-1"]
@@ -76,7 +76,7 @@ def test_editing_one_row_sends_exactly_one_monitor(api):
     push()
     api.requests.clear()
 
-    row = reload(row)
+    row.refresh_from_db()
     row.note = "edited"
     row.save()
     report = push()
@@ -99,14 +99,15 @@ def test_force_resends_unchanged_rows(api):
 def test_codes_survive_later_pushes(api):
     row = make_row("one")
     push()
-    row = reload(row)
+    row.refresh_from_db()
     code = row.monitor_code
     row.note = "changed"
     row.save()
 
     push()
 
-    assert reload(row).monitor_code == code
+    row.refresh_from_db()
+    assert row.monitor_code == code
 
 
 @pytest.mark.parametrize("batch_size", [100, 30])
@@ -155,7 +156,7 @@ def test_push_keys_pushes_those_keys(api):
     report = push_keys(["one"])
 
     assert report.synced == ["one"]
-    assert reload(HealthcheckDefinition.objects.get(key="two")).status == STATUS.pending
+    assert HealthcheckDefinition.objects.get(key="two").status == STATUS.pending
 
 
 def test_dry_run_sends_and_writes_nothing(api):
@@ -167,7 +168,8 @@ def test_dry_run_sends_and_writes_nothing(api):
     assert report.dry_run
     assert [m["key"] for m in report.would_send] == ["one"]
     assert report.would_send[0]["request"]["headers"]["Authorization"] == "********"
-    assert reload(row).status == STATUS.pending
+    row.refresh_from_db()
+    assert row.status == STATUS.pending
     assert "would send 1 monitor" in report.summary()
 
 
@@ -182,8 +184,10 @@ def test_validate_sends_rollback_and_persists_nothing(api):
     assert api.monitors == {}
     assert report.synced == ["one"]
     assert "name is not acceptable" in report.failed["bad"]
-    assert reload(row).status == STATUS.pending
-    assert reload(row).monitor_code == ""
+    row.refresh_from_db()
+    assert row.status == STATUS.pending
+    row.refresh_from_db()
+    assert row.monitor_code == ""
     assert HealthcheckDefinition.objects.get(key="bad").last_error == ""
     assert report.summary().startswith("validated: 1 valid, 1 invalid")
 
@@ -197,8 +201,10 @@ def test_a_row_without_host_fails_with_a_readable_error(api, settings):
 
     message = "HEALTHCHECKS['HOSTNAME'] is not set"
     assert message in report.failed["nohost"]
-    assert message in reload(row).last_error
-    assert reload(row).status == STATUS.failed
+    row.refresh_from_db()
+    assert message in row.last_error
+    row.refresh_from_db()
+    assert row.status == STATUS.failed
     assert report.synced == ["fine"]
     assert [m["key"] for m in api.sent_monitors()] == ["fine"]
 
@@ -220,9 +226,9 @@ def test_a_row_edited_while_in_flight_is_pushed_again_with_its_latest_values(api
     assert outcome["report"].synced == ["one"]
     assert [m["note"] for m in api.sent_monitors()] == ["first", "second"]
     assert api.monitors["one"]["note"] == "second"
-    fresh = reload(row)
-    assert fresh.status == STATUS.synced
-    assert fresh.pushed_fingerprint == fingerprint(monitor_for(fresh))
+    row.refresh_from_db()
+    assert row.status == STATUS.synced
+    assert row.pushed_fingerprint == fingerprint(monitor_for(row))
 
 
 def test_summary_is_one_line(api):

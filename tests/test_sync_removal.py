@@ -13,7 +13,7 @@ from healthcheck_admin.sync.removal import record_deletion
 from healthcheck_admin.sync.service import push, remove_monitor
 from healthcheck_admin.testing import CronitorEmulator
 from healthcheck_admin.upsert import sync_code_checks
-from tests.sync_utils import healthchecks, make_row, reload
+from tests.sync_utils import healthchecks, make_row
 
 pytest_plugins = ["tests.sync_fixtures"]
 pytestmark = pytest.mark.django_db
@@ -27,7 +27,8 @@ def mark_removed(row: HealthcheckDefinition) -> HealthcheckDefinition:
     HealthcheckDefinition.objects.filter(pk=row.pk).update(
         removed_at=timezone.now(), status=STATUS.pending, revision=new_revision()
     )
-    return reload(row)
+    row.refresh_from_db()
+    return row
 
 
 def pushed_then_removed(api: CronitorEmulator, key: str = "gone") -> HealthcheckDefinition:
@@ -53,9 +54,9 @@ def test_pause_is_the_default_and_trusts_the_tag_we_pushed(api):
     assert paths(api) == [("GET", "/api/monitors/gone/pause")]
     assert report.removed == ["gone"]
     assert api.monitors["gone"]["paused"] is True
-    fresh = reload(row)
-    assert (fresh.status, fresh.last_error) == (STATUS.removed, "")
-    assert fresh.monitor_code  # kept: the monitor still exists, paused
+    row.refresh_from_db()
+    assert (row.status, row.last_error) == (STATUS.removed, "")
+    assert row.monitor_code  # kept: the monitor still exists, paused
     api.requests.clear()
     assert push().requests == 0
 
@@ -81,7 +82,8 @@ def test_delete_waits_for_confirmation(api, settings):
     assert api.requests == []
     assert report.pending_deletion == ["gone"]
     assert "deletion pending" in report.summary()
-    assert reload(row).status == STATUS.pending
+    row.refresh_from_db()
+    assert row.status == STATUS.pending
     assert [(i.key, i.action) for i in plan()] == [("gone", "delete")]
 
     report = push(confirm_delete=True)
@@ -89,8 +91,8 @@ def test_delete_waits_for_confirmation(api, settings):
     assert paths(api) == [("DELETE", "/api/monitors/gone")]
     assert "gone" not in api.monitors
     assert report.removed == ["gone"]
-    fresh = reload(row)
-    assert (fresh.status, fresh.monitor_code, fresh.pushed_fingerprint) == (STATUS.removed, "", "")
+    row.refresh_from_db()
+    assert (row.status, row.monitor_code, row.pushed_fingerprint) == (STATUS.removed, "", "")
 
 
 def test_keep_leaves_the_monitor_alone_and_marks_the_row(api, settings):
@@ -102,7 +104,8 @@ def test_keep_leaves_the_monitor_alone_and_marks_the_row(api, settings):
     assert api.requests == []
     assert report.removed == ["gone"]
     assert api.monitors["gone"]["paused"] is False
-    assert reload(row).status == STATUS.removed
+    row.refresh_from_db()
+    assert row.status == STATUS.removed
 
 
 @pytest.mark.parametrize("policy", ["pause", "delete"])
@@ -116,7 +119,8 @@ def test_a_monitor_without_our_tag_is_never_paused_or_deleted(api, settings, pol
     assert paths(api) == [("GET", "/api/monitors/theirs")]
     assert report.not_owned == ["theirs"]
     assert api.monitors["theirs"]["paused"] is False
-    assert reload(row).status == STATUS.removed
+    row.refresh_from_db()
+    assert row.status == STATUS.removed
 
 
 def test_a_monitor_with_our_tag_is_paused_after_checking(api):
@@ -136,7 +140,8 @@ def test_a_404_means_nothing_to_do(api):
     report = push()
 
     assert report.removed == ["never-there"]
-    assert reload(row).status == STATUS.removed
+    row.refresh_from_db()
+    assert row.status == STATUS.removed
 
 
 def test_an_error_while_checking_ownership_is_retried_later_never_missing(api, settings):
@@ -148,7 +153,8 @@ def test_an_error_while_checking_ownership_is_retried_later_never_missing(api, s
     report = push()
 
     assert "Cronitor answered 500" in report.failed["ours"]
-    assert reload(row).status == STATUS.failed
+    row.refresh_from_db()
+    assert row.status == STATUS.failed
     assert api.monitors["ours"]["paused"] is False
     assert push().removed == ["ours"]
     assert api.monitors["ours"]["paused"] is True
@@ -160,7 +166,8 @@ def test_a_failed_pause_is_retried_on_the_next_push(api, settings):
     api.fail_next(503, method="GET")
 
     assert "Cronitor answered 503" in push().failed["gone"]
-    assert reload(row).status == STATUS.failed
+    row.refresh_from_db()
+    assert row.status == STATUS.failed
     assert push().removed == ["gone"]
 
 
@@ -195,7 +202,8 @@ def test_a_tombstone_keeps_its_error_until_the_removal_succeeds(api, settings):
 def test_remove_monitor_applies_on_remove_to_one_key(api):
     row = make_row("single")
     push()
-    code = reload(row).monitor_code
+    row.refresh_from_db()
+    code = row.monitor_code
     HealthcheckDefinition.objects.filter(pk=row.pk).delete()  # a queryset delete sends no signal
 
     remove_monitor("single", code)

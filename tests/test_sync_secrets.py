@@ -14,7 +14,7 @@ from healthcheck_admin.models import HealthcheckDefinition
 from healthcheck_admin.redaction import mask_monitor
 from healthcheck_admin.sync.payload import PayloadError, fingerprint, monitor_for, resolve
 from healthcheck_admin.sync.service import push
-from tests.sync_utils import SECRET_HEADER, command, healthchecks, make_row, reload
+from tests.sync_utils import SECRET_HEADER, command, healthchecks, make_row
 
 pytest_plugins = ["tests.sync_fixtures"]
 pytestmark = pytest.mark.django_db
@@ -33,12 +33,12 @@ def test_env_references_are_resolved_at_push_time_and_stored_unresolved(api, mon
     request = api.sent_monitors()[0]["request"]
     assert request["headers"] == {"Authorization": TOKEN}
     assert request["cookies"] == {"session": TOKEN}
-    fresh = reload(row)
-    assert fresh.headers == {"Authorization": "env:HC_TEST_TOKEN"}
-    assert (fresh.pushed_payload or {})["request"]["headers"] == {"Authorization": "********"}
+    row.refresh_from_db()
+    assert row.headers == {"Authorization": "env:HC_TEST_TOKEN"}
+    assert (row.pushed_payload or {})["request"]["headers"] == {"Authorization": "********"}
     stored = json.dumps([list(r) for r in HealthcheckDefinition.objects.values_list()], default=str)
     assert TOKEN not in stored
-    assert fresh.pushed_fingerprint == fingerprint(monitor_for(fresh))
+    assert row.pushed_fingerprint == fingerprint(monitor_for(row))
 
 
 def test_a_missing_variable_fails_that_row_only(api, monkeypatch):
@@ -52,7 +52,8 @@ def test_a_missing_variable_fails_that_row_only(api, monkeypatch):
     error = report.failed["needs-secret"]
     assert "request headers: 'X-Token': its env: reference names an environment variable that is not set" in error
     assert "HC_NOT_SET" not in error  # the reference is a secret too: the error names the header
-    assert reload(row).status == STATUS.failed
+    row.refresh_from_db()
+    assert row.status == STATUS.failed
     assert [m["key"] for m in api.sent_monitors()] == ["plain"]
 
 
@@ -92,7 +93,7 @@ def test_a_literal_sensitive_header_never_reaches_the_database_logs_or_output(ap
 
     out, err = command("push", verbosity=3)
     out2, err2 = command("plan", "--json", verbosity=3)
-    row = reload(HealthcheckDefinition.objects.get(key="one"))
+    row = HealthcheckDefinition.objects.get(key="one")
     row.note = "changed"
     row.save()
     out3, err3 = command("plan", verbosity=2)
