@@ -131,13 +131,20 @@ def mask_field(field: str, value: Any) -> Any:
     return value
 
 
-def mask_monitor(monitor: Mapping[str, Any]) -> dict[str, Any]:
-    """A copy of a monitor safe to show: sensitive header values and every cookie value masked."""
+def mask_monitor(monitor: Mapping[str, Any], stored: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """A copy of a monitor safe to show: sensitive and ``env:`` header values and every cookie masked.
+
+    A copy read from Cronitor holds resolved values: pass the row's ``stored`` headers, so that a
+    header stored as an ``env:`` reference is masked too (names compared in any case).
+    """
     masked = copy.deepcopy(dict(monitor))
     request = masked.get("request")
     if isinstance(request, dict):
         for part, rule in MASKED_FIELDS.items():
             request[part] = rule(request.get(part) or {})
+        referenced = {str(name).lower() for name, value in (stored or {}).items() if is_reference(value)}
+        for name in [name for name in request["headers"] if str(name).lower() in referenced]:
+            request["headers"][name] = MASK
     return masked
 
 

@@ -8,6 +8,7 @@ written. A declaration whose value is the mask is refused (the mask is never a v
 from __future__ import annotations
 
 import html
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -16,7 +17,7 @@ from django.urls import reverse
 from healthcheck_admin.declarations import Healthcheck, HealthcheckError
 from healthcheck_admin.forms import HealthcheckDefinitionForm
 from healthcheck_admin.models import HealthcheckDefinition
-from healthcheck_admin.redaction import MASK
+from healthcheck_admin.redaction import MASK, mask_monitor
 from tests.utils import admin_form
 
 pytestmark = pytest.mark.django_db
@@ -87,3 +88,11 @@ def test_a_declaration_whose_value_is_the_mask_is_refused(field):
     with pytest.raises(HealthcheckError, match="contains the mask") as caught:
         Healthcheck.coerce({field: {"Authorization": MASK}})
     assert caught.value.field == field
+
+
+def test_a_copy_read_from_cronitor_masks_headers_stored_as_references():
+    headers = {"x-trace": "resolved-secret-1", "Accept": "json"}
+    remote: dict[str, Any] = {"key": "k", "request": {"headers": headers}}
+    masked = mask_monitor(remote, stored={"X-Trace": REFERENCE, "Accept": "json"})
+    assert masked["request"]["headers"] == {"x-trace": MASK, "Accept": "json"}
+    assert remote["request"]["headers"]["x-trace"] == "resolved-secret-1"  # a copy

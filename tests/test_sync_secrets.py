@@ -50,7 +50,7 @@ def test_a_missing_variable_fails_that_row_only(api, monkeypatch):
 
     assert report.synced == ["plain"]
     error = report.failed["needs-secret"]
-    assert "request headers: 'X-Token': its env: reference names an environment variable that is not set" in error
+    assert "request headers: 'X-Token': its env: reference names an environment variable" in error
     assert "HC_NOT_SET" not in error  # the reference is a secret too: the error names the header
     row.refresh_from_db()
     assert row.status == STATUS.failed
