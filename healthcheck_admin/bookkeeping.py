@@ -81,13 +81,16 @@ class HealthcheckDefinitionQuerySet(models.QuerySet["HealthcheckDefinition"]):
     def admin(self) -> HealthcheckDefinitionQuerySet:
         return self.filter(source="admin")
 
+    def stranded(self) -> HealthcheckDefinitionQuerySet:
+        """Rows claimed by a push whose lease ran out: the push died before Cronitor confirmed them."""
+        lapsed = models.Q(lease_expires_at__isnull=True) | models.Q(lease_expires_at__lte=timezone.now())
+        return self.active().filter(lapsed, status=self.model.STATUS.pushing)
+
     def claimable(self) -> HealthcheckDefinitionQuerySet:
-        """Rows waiting for a push: pending, or claimed by a push whose lease ran out (it died)."""
-        status = self.model.STATUS
-        expired = models.Q(status=status.pushing) & (
-            models.Q(lease_expires_at__isnull=True) | models.Q(lease_expires_at__lte=timezone.now())
+        """Rows waiting for a push: pending, or stranded by a push that died."""
+        return self.active().filter(
+            models.Q(status=self.model.STATUS.pending) | models.Q(pk__in=self.stranded().values("pk"))
         )
-        return self.active().filter(models.Q(status=status.pending) | expired)
 
     def claim(self, rows: Sequence[HealthcheckDefinition]) -> set[int]:
         """Mark ``rows`` ``pushing`` with a lease; returns the pks claimed (the others are stale)."""

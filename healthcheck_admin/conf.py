@@ -27,7 +27,9 @@ DEFAULTS: dict[str, Any] = {
     "MAX_RETRIES": 4,
     "BACKOFF_SECONDS": 0.5,
     "SYNC_ON_SAVE": True,
+    "ADMIN_SAVE_NEEDS_PUSH_PERMISSION": True,
     "SYNC_ON_STARTUP": True,
+    "UPSERT_ON_MIGRATE": True,
     "ON_REMOVE": "pause",
     "KEY_STRATEGY": "default",
     "SENSITIVE_HEADERS": [],
@@ -112,12 +114,21 @@ class Settings:
         return float(self.get("BACKOFF_SECONDS"))
 
     @property
+    def ADMIN_SAVE_NEEDS_PUSH_PERMISSION(self) -> bool:
+        """An admin save by a user without the push permission waits for someone who has it."""
+        return bool(self.get("ADMIN_SAVE_NEEDS_PUSH_PERMISSION"))
+
+    @property
     def SYNC_ON_SAVE(self) -> bool:
         return bool(self.get("SYNC_ON_SAVE"))
 
     @property
     def SYNC_ON_STARTUP(self) -> bool:
         return bool(self.get("SYNC_ON_STARTUP"))
+
+    @property
+    def UPSERT_ON_MIGRATE(self) -> bool:
+        return bool(self.get("UPSERT_ON_MIGRATE"))
 
     @property
     def ON_REMOVE(self) -> str:

@@ -1,5 +1,7 @@
 """Signal receivers: push edited rows after commit, upsert after migrate, start the startup hook.
 
+The deploy protocol they take part in is told in :mod:`healthcheck_admin.deploy`.
+
 :func:`connect` is called from ``AppConfig.ready()``. It only connects receivers
 (each with a ``dispatch_uid``); nothing here touches the database until a signal fires.
 """
@@ -21,6 +23,8 @@ from healthcheck_admin.models import PUSHED_FIELDS, HealthcheckDefinition
 logger = logging.getLogger(__name__)
 
 UID = "healthcheck_admin.signals"
+#: Set on an instance (to True) so that its save is not pushed (see the admin's review step).
+HOLD_PUSH = "_healthcheck_hold_push"
 
 
 def connect() -> None:
@@ -60,8 +64,8 @@ def on_save(
     **kwargs: Any,
 ) -> None:
     """Push the row after commit when a pushed field changed (never for fixtures)."""
-    if raw or not app_settings.SYNC_ON_SAVE:
-        return
+    if raw or not app_settings.SYNC_ON_SAVE or getattr(instance, HOLD_PUSH, False):
+        return  # HOLD_PUSH: an admin save that waits for review by someone with the push permission
     if not created and not pushed_changes(instance, update_fields):
         return
     _push_on_commit(instance.key, using)
@@ -85,24 +89,22 @@ def _push_on_commit(key: str, using: str) -> None:
 
 
 def on_migrate(sender: AppConfig, using: str = "default", **kwargs: Any) -> None:
-    """Upsert the code-defined checks after ``migrate``. Never lets an error break ``migrate``.
+    """Upsert the code-defined checks after ``migrate`` (step 1 of :mod:`healthcheck_admin.deploy`).
 
-    Nothing is sent from here (``migrate`` must not wait on the API): the push is left
-    to the startup hook of the next web process, which :func:`mark_push_due` tells.
+    Nothing is sent from here; ``UPSERT_ON_MIGRATE = False`` turns it off. Never lets an
+    error break ``migrate``.
     """
-    from healthcheck_admin.startup import mark_push_due
-    from healthcheck_admin.upsert import sync_code_checks
+    from healthcheck_admin.deploy import after_migrate
 
     if kwargs.get("plan") is None:
         return  # ``flush`` sends post_migrate too, without a plan: only ``migrate`` upserts
     try:
-        result = sync_code_checks(using=using)
-        if result.changed:
-            mark_push_due(using)
+        result = after_migrate(using)
     except Exception:
         logger.exception(
             "Could not upsert the code-defined healthchecks after migrate; run "
             "'manage.py healthchecks list' to see why."
         )
         return
-    logger.info("Code-defined healthchecks after migrate: %s", result.summary())
+    if result is not None:
+        logger.info("Code-defined healthchecks after migrate: %s", result.summary())

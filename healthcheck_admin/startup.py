@@ -6,14 +6,9 @@ commands never serve one), once that request has finished (or after
 :func:`run_startup_hook`. The work runs in a daemon thread, so neither the request nor
 the worker's start waits on the database or on Cronitor, and an error is only logged.
 
-Across N workers starting together the work is done once per deploy:
-
-- :func:`~healthcheck_admin.upsert.sync_code_checks` with ``force=False`` compares a
-  fingerprint of the declared set with the one stored in the database and upserts only
-  when they differ (under a row lock, so one worker does it);
-- the push runs in the worker that did the upsert, or in the one worker that claims the
-  "push due" mark left by ``post_migrate`` (the claim is a ``DELETE``, which only one
-  worker can win). With nothing changed, no worker sends anything.
+Across N workers starting together the work is done once per deploy, as told in
+:mod:`healthcheck_admin.deploy` (migrate, mark, start, claim, push). With nothing changed
+and no push left unfinished, no worker sends anything.
 
 The hook never runs under tests (``setup_test_environment()`` was called); tests of
 the hook call ``run_startup_hook(wait=True)``.
@@ -29,15 +24,15 @@ from typing import Any
 
 from django.db import connections
 
+from healthcheck_admin import deploy
 from healthcheck_admin.conf import app_settings
+from healthcheck_admin.deploy import PUSH_DUE, RETRY_FAILED_PUSH_AFTER, mark_push_due
 from healthcheck_admin.sync.report import PushReport
-from healthcheck_admin.upsert import UpsertResult, mark_due, sync_code_checks
+from healthcheck_admin.upsert import UpsertResult
 
 logger = logging.getLogger(__name__)
 
-PUSH_DUE = "push-due"
-#: After a failed push, processes starting this many seconds later or more retry it.
-RETRY_FAILED_PUSH_AFTER = 120.0
+__all__ = ["PUSH_DUE", "RETRY_FAILED_PUSH_AFTER", "StartupOutcome", "mark_push_due", "run_startup_hook"]
 
 _lock = threading.Lock()
 _started = False
@@ -73,11 +68,6 @@ def under_tests() -> bool:
     """
     utils = sys.modules.get("django.test.utils")
     return utils is not None and hasattr(utils._TestState, "saved_data")
-
-
-def mark_push_due(using: str | None = None, *, delay: float = 0.0) -> None:
-    """Tell the web processes starting ``delay`` seconds from now or later that there are changes to push."""
-    mark_due(PUSH_DUE, delay=delay, using=using)
 
 
 def on_request_started(sender: Any, **kwargs: Any) -> None:
@@ -170,10 +160,7 @@ def _run_hook() -> StartupOutcome:
     global last_outcome
     outcome = StartupOutcome()
     try:
-        claim = PUSH_DUE if app_settings.SYNC_ON_STARTUP else None
-        outcome.upsert = sync_code_checks(force=False, claim=claim)
-        if app_settings.SYNC_ON_STARTUP and (outcome.upsert.claimed or not outcome.upsert.skipped):
-            outcome.push = _push()
+        outcome.upsert, outcome.push = deploy.start(push=app_settings.SYNC_ON_STARTUP)
     except Exception as exc:
         outcome.error = f"{type(exc).__name__}: {exc}"
         logger.exception(
@@ -183,17 +170,3 @@ def _run_hook() -> StartupOutcome:
         logger.info("Healthcheck startup hook: %s", outcome.summary())
     last_outcome = outcome
     return outcome
-
-
-def _push() -> PushReport:
-    from healthcheck_admin.sync.service import push
-
-    try:
-        report = push()
-    except Exception:
-        mark_push_due(delay=RETRY_FAILED_PUSH_AFTER)
-        raise
-    if not report.ok:
-        # Not the other workers of this deploy (they start within seconds): a later start.
-        mark_push_due(delay=RETRY_FAILED_PUSH_AFTER)
-    return report

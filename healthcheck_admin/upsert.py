@@ -182,9 +182,12 @@ def sync_code_checks(
     that finds it current does nothing more than one query. The fingerprint row is
     locked while the upsert runs, so N workers starting together upsert once.
 
-    ``claim`` names a :func:`due mark <mark_due>` to take in the same step (under the
-    lock when there is one): ``result.claimed`` is True in exactly one process.
+    ``claim`` names a :func:`due mark <healthcheck_admin.deploy.mark_due>` to take in the same
+    step (under the lock when there is one): ``result.claimed`` is True in exactly one process.
+    The whole sequence is told in :mod:`healthcheck_admin.deploy`.
     """
+    from healthcheck_admin.deploy import take_due
+
     using = using or router.db_for_write(HealthcheckDefinition)
     collected = collect()
     if not force and _state(using) == collected.fingerprint:
@@ -199,28 +202,6 @@ def sync_code_checks(
         state.value = collected.fingerprint
         state.save(using=using, update_fields=["value", "updated"])
     return result
-
-
-def _stamp(moment: float) -> str:
-    """A sortable text form of a Unix time, for ``RegistryState.value``."""
-    return f"{int(moment):012d}"
-
-
-def mark_due(name: str, *, delay: float = 0.0, using: str | None = None) -> None:
-    """Leave a mark that :func:`take_due` hands to one process once ``delay`` seconds have passed."""
-    using = using or router.db_for_write(RegistryState)
-    not_before = _stamp(timezone.now().timestamp() + delay)
-    RegistryState.objects.using(using).update_or_create(name=name, defaults={"value": not_before})
-
-
-def take_due(name: str | None, using: str | None = None) -> bool:
-    """Delete the mark ``name`` if it is due; True in exactly one of the processes that race for it."""
-    if name is None:
-        return False
-    using = using or router.db_for_write(RegistryState)
-    now = _stamp(timezone.now().timestamp())
-    deleted, _ = RegistryState.objects.using(using).filter(name=name, value__lte=now).delete()
-    return deleted > 0
 
 
 def _state(using: str) -> str | None:

@@ -243,3 +243,10 @@ def test_replies_can_leave_out_the_monitor_code():
             assert "attributes" not in doc
             assert doc["key"] == "home"
         assert len(emulator.codes["home"]) == 6  # the emulator still knows it
+
+
+def test_a_reference_to_monitors_stays_current_across_writes(cronitor_emulator, probe_session):
+    held = cronitor_emulator.monitors
+    _put(cronitor_emulator, probe_session, check())
+    probe_session.post(f"{cronitor_emulator.url}/monitors", json=check("two"), timeout=5)
+    assert sorted(held) == ["home", "two"]

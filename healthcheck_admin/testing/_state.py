@@ -107,7 +107,8 @@ class EmulatorState:
         for key, doc in new_state.items():
             if not doc.get("paused"):
                 self.pause_expiry.pop(key, None)
-        self.monitors = new_state
+        self.monitors.clear()  # the same dict: a test may hold a reference to ``monitors``
+        self.monitors.update(new_state)
         for key in changed:
             if not new_state[key].get("disabled"):
                 self.pending_probes[key] = self.probe_after_reads
