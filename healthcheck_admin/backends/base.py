@@ -112,6 +112,10 @@ class BaseBackend:
         """Pause the monitor indefinitely. Raises :class:`CronitorError` (status 404 if it is gone)."""
         raise NotImplementedError("a backend must implement pause()")
 
+    def pause_for(self, key: str, hours: int) -> None:
+        """Pause the monitor for ``hours`` hours; Cronitor unpauses it then. Raises CronitorError."""
+        raise NotImplementedError(f"{type(self).__name__} cannot pause a monitor for a time")
+
     def delete(self, key: str) -> None:
         """Delete the monitor. Raises :class:`CronitorError` (status 404 if it is gone)."""
         raise NotImplementedError("a backend must implement delete()")

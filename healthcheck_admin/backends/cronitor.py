@@ -248,8 +248,13 @@ class CronitorBackend(BaseBackend):
         return data
 
     def pause(self, key: str) -> None:
+        self._get_ok(self._monitor_path(key, "/pause"))
+
+    def pause_for(self, key: str, hours: int) -> None:
+        self._get_ok(self._monitor_path(key, f"/pause/{int(hours)}"))
+
+    def _get_ok(self, path: str) -> None:
         self._require_key()
-        path = self._monitor_path(key, "/pause")
         response = self.send("GET", path)
         if response.status_code != 200:
             raise status_error(where("GET", path, self.api_url), response, self.secrets)
