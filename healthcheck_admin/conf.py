@@ -27,6 +27,7 @@ DEFAULTS: dict[str, Any] = {
     "MAX_RETRIES": 4,
     "BACKOFF_SECONDS": 0.5,
     "SYNC_ON_SAVE": True,
+    "ADMIN_SAVE_NEEDS_PUSH_PERMISSION": True,
     "SYNC_ON_STARTUP": True,
     "UPSERT_ON_MIGRATE": True,
     "ON_REMOVE": "pause",
@@ -111,6 +112,11 @@ class Settings:
     @property
     def BACKOFF_SECONDS(self) -> float:
         return float(self.get("BACKOFF_SECONDS"))
+
+    @property
+    def ADMIN_SAVE_NEEDS_PUSH_PERMISSION(self) -> bool:
+        """An admin save by a user without the push permission waits for someone who has it."""
+        return bool(self.get("ADMIN_SAVE_NEEDS_PUSH_PERMISSION"))
 
     @property
     def SYNC_ON_SAVE(self) -> bool:

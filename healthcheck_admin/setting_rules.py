@@ -158,6 +158,7 @@ RULES: dict[str, Rule] = {
     "MAX_RETRIES": _int_in(0, 10),
     "BACKOFF_SECONDS": _seconds(False, MAX_BACKOFF, f"a number of seconds >= 0 and at most {MAX_BACKOFF:g}"),
     "SYNC_ON_SAVE": _is(lambda v: isinstance(v, bool), "True or False"),
+    "ADMIN_SAVE_NEEDS_PUSH_PERMISSION": _is(lambda v: isinstance(v, bool), "True or False"),
     "SYNC_ON_STARTUP": _is(lambda v: isinstance(v, bool), "True or False"),
     "UPSERT_ON_MIGRATE": _is(lambda v: isinstance(v, bool), "True or False"),
     "ON_REMOVE": _is(lambda v: v in ON_REMOVE_CHOICES, f"one of {', '.join(ON_REMOVE_CHOICES)}"),

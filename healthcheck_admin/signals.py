@@ -23,6 +23,8 @@ from healthcheck_admin.models import PUSHED_FIELDS, HealthcheckDefinition
 logger = logging.getLogger(__name__)
 
 UID = "healthcheck_admin.signals"
+#: Set on an instance (to True) so that its save is not pushed (see the admin's review step).
+HOLD_PUSH = "_healthcheck_hold_push"
 
 
 def connect() -> None:
@@ -62,8 +64,8 @@ def on_save(
     **kwargs: Any,
 ) -> None:
     """Push the row after commit when a pushed field changed (never for fixtures)."""
-    if raw or not app_settings.SYNC_ON_SAVE:
-        return
+    if raw or not app_settings.SYNC_ON_SAVE or getattr(instance, HOLD_PUSH, False):
+        return  # HOLD_PUSH: an admin save that waits for review by someone with the push permission
     if not created and not pushed_changes(instance, update_fields):
         return
     _push_on_commit(instance.key, using)

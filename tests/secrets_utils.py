@@ -91,7 +91,12 @@ class Capture:
 def action(client: Client, name: str, keys: tuple[str, ...] = KEYS, **extra: Any) -> Any:
     pks = HealthcheckDefinition.objects.filter(key__in=keys).values_list("pk", flat=True)
     data = {"action": name, "_selected_action": [str(pk) for pk in pks], "index": "0", **extra}
-    return client.post(reverse(CHANGELIST), data, follow=name == "push_to_cronitor")
+    response = client.post(reverse(CHANGELIST), data, follow=name == "push_to_cronitor")
+    if name == "push_to_cronitor":  # the admin pushes off the request: wait for it
+        from healthcheck_admin.sync.tasks import wait_for_background_pushes
+
+        assert wait_for_background_pushes(timeout=60)
+    return response
 
 
 def edit_literal_headers() -> None:

@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db
 # -- permissions and CSRF ----------------------------------------------------------------------------
 
 
+@pytest.mark.django_db(transaction=True)  # the push runs in a thread, on its own connection
 def test_push_needs_the_push_permission(secret_rows, secrets_api):
     denied = staff_client()
     assert "push_to_cronitor" not in offered_actions(denied)
@@ -45,6 +46,7 @@ def test_run_needs_the_run_permission(secret_rows, echo_server):
     assert len(echo_server.recorder.seen) == 2
 
 
+@pytest.mark.django_db(transaction=True)
 def test_admin_actions_keep_csrf_protection(secret_rows, secrets_api, echo_server):
     client = Client(enforce_csrf_checks=True)
     client.force_login(User.objects.create_superuser("root", "root@example.com", None))

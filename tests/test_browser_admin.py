@@ -19,6 +19,7 @@ pytest.importorskip("playwright.sync_api", reason="the browser tests need Playwr
 from playwright.sync_api import Browser, expect, sync_playwright
 
 from healthcheck_admin.models import HealthcheckDefinition
+from healthcheck_admin.sync.tasks import wait_for_background_pushes
 from healthcheck_admin.testing import CronitorEmulator
 from tests.browser_utils import (
     ADMIN_PATH,
@@ -132,13 +133,16 @@ def test_superuser_creates_pushes_and_runs_a_check(browser: Browser, live_server
     assert emulator.requests == []
 
     run_action(page, "push_to_cronitor", ["browser-check"])
+    assert messages(page, "info") == ["Push of 1 monitor started in the background."]
+    assert wait_for_background_pushes(timeout=30)
+    page.reload()
     shot(page, "05-pushed")
     code = emulator.monitors["browser-check"]["attributes"]["code"]
     row = changelist_row(page, "browser-check")
     expect(row.locator("td.field-monitor")).to_have_text(code)
     expect(row.locator("td.field-monitor")).to_be_in_viewport()  # seen, not only in the DOM
     expect(row).to_contain_text("synced")
-    assert messages(page, "success") == ["Pushed to Cronitor: browser-check."]
+    assert messages(page, "success") == ["Pushed 1 monitor."]
     assert HealthcheckDefinition.objects.get(key="browser-check").monitor_code == code
 
     HealthcheckDefinition.objects.create(
@@ -200,10 +204,9 @@ def test_staff_without_push_permission_cannot_push(
     }
     refused = post_with_csrf(page, changelist, action)
     refused_all = post_with_csrf(page, f"{changelist}push-all/", {})
-    # The same token on a POST of an action the user may not use is accepted (Django shows the list
-    # again, or redirects with "No action selected"), so the 403s come from the permission checks,
-    # not from CSRF.
-    accepted = post_with_csrf(page, changelist, {**action, "action": "delete_selected"})
+    # The same token on a POST without an action is accepted (Django redirects with "No action
+    # selected"), so the 403s come from the permission checks, not from CSRF.
+    accepted = post_with_csrf(page, changelist, {**action, "action": ""})
     page.set_content(refused.text())
     shot(page, f"08-staff-push-403-{'-'.join(codenames)}")
     assert refused.status == 403

@@ -54,7 +54,7 @@ from tests.fault_matrix_cases import (
 
 def _trigger_param(trigger: Trigger) -> Any:
     # post_save pushes after a real commit, from a thread with its own connection.
-    mark = pytest.mark.django_db(transaction=trigger.id == "post_save")
+    mark = pytest.mark.django_db(transaction=trigger.id in ("post_save", "admin_action"))  # background pushes
     return pytest.param(trigger, id=trigger.id, marks=mark)
 
 

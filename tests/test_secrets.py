@@ -19,6 +19,7 @@ from healthcheck_admin.backends.base import CronitorError
 from healthcheck_admin.backends.cronitor import CronitorBackend
 from healthcheck_admin.models import HealthcheckDefinition
 from healthcheck_admin.sync.service import push
+from healthcheck_admin.sync.tasks import wait_for_background_pushes
 from healthcheck_admin.testing.emulator import CronitorEmulator
 from tests.secrets_utils import (
     API_KEY,
@@ -58,6 +59,7 @@ def test_the_secrets_reach_the_api_and_the_checked_server(
     assert seen == {LITERAL["X-Api-Key"], ENVIRONMENT["HC_SEC_XAPIKEY"]}
 
 
+@pytest.mark.django_db(transaction=True)  # the admin pushes in a thread, on its own connection
 def test_admin_pages_never_show_secrets(key_source, secret_rows, secrets_api, superuser_client, debug_logs):
     capture = Capture()
     capture.page("push action", action(superuser_client, "push_to_cronitor"))
@@ -71,6 +73,8 @@ def test_admin_pages_never_show_secrets(key_source, secret_rows, secrets_api, su
     assert run_page.count('data-state="failed"') == 2, "the checks did not run against the echo server"
     edit_literal_headers()
     capture.page("push all", superuser_client.post(reverse(PUSH_ALL), follow=True))
+    assert wait_for_background_pushes(timeout=60)
+    capture.page("push all outcome", superuser_client.get(reverse(CHANGELIST)))
     capture.rows("after the admin pushes")
     capture.assert_clean(debug_logs)
 
@@ -147,6 +151,7 @@ def _refused(secrets_api: CronitorEmulator, settings: Any) -> None:
     [_bad_key, _reject_echoing, _opaque_400_echoing, _refused],
     ids=["403-bad-key", "400-naming-the-monitor-echoes-secrets", "opaque-400-echoes-secrets", "refused"],
 )
+@pytest.mark.django_db(transaction=True)
 def test_failures_never_echo_secrets(
     key_source, secret_rows, secrets_api, settings, superuser_client, debug_logs, fault
 ):
@@ -160,6 +165,7 @@ def test_failures_never_echo_secrets(
     capture.command("push", "-v", "3")
     capture.command("drift")
     capture.page("push action", action(superuser_client, "push_to_cronitor"))
+    capture.page("push outcome", superuser_client.get(reverse(CHANGELIST)))
     for call in ("list_monitors", "get_monitor"):
         with CronitorBackend() as backend:
             try:

@@ -41,15 +41,13 @@ class BatchResult:
     ``codes`` maps each accepted key to its monitor code; ``errors`` maps each failed key
     to a readable message. ``error`` is set when a whole batch failed (every key of it is
     then in ``errors`` too), and ``abort`` when later batches cannot succeed either (the
-    API is unreachable, or refused the key). ``requests`` counts the HTTP requests made,
-    retries included.
+    API is unreachable, or refused the key). The backend's ``request_count`` counts requests.
     """
 
     codes: dict[str, str] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
     error: str | None = None
     abort: bool = False
-    requests: int = 0
 
     @property
     def ok(self) -> bool:
@@ -113,6 +111,10 @@ class BaseBackend:
     def pause(self, key: str) -> None:
         """Pause the monitor indefinitely. Raises :class:`CronitorError` (status 404 if it is gone)."""
         raise NotImplementedError("a backend must implement pause()")
+
+    def pause_for(self, key: str, hours: int) -> None:
+        """Pause the monitor for ``hours`` hours; Cronitor unpauses it then. Raises CronitorError."""
+        raise NotImplementedError(f"{type(self).__name__} cannot pause a monitor for a time")
 
     def delete(self, key: str) -> None:
         """Delete the monitor. Raises :class:`CronitorError` (status 404 if it is gone)."""

@@ -43,6 +43,9 @@ class ConsoleBackend(BaseBackend):
     def pause(self, key: str) -> None:
         self._write("GET", f"/monitors/{key}/pause")
 
+    def pause_for(self, key: str, hours: int) -> None:
+        self._write("GET", f"/monitors/{key}/pause/{int(hours)}")
+
     def delete(self, key: str) -> None:
         self._write("DELETE", f"/monitors/{key}")
 

@@ -19,6 +19,9 @@ class DummyBackend(BaseBackend):
     def pause(self, key: str) -> None:
         return None
 
+    def pause_for(self, key: str, hours: int) -> None:
+        return None
+
     def delete(self, key: str) -> None:
         return None
 

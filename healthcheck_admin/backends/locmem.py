@@ -55,6 +55,9 @@ class LocmemBackend(BaseBackend):
         monitors[key]["paused"] = True
         paused.append(key)
 
+    def pause_for(self, key: str, hours: int) -> None:
+        self.pause(key)
+
     def delete(self, key: str) -> None:
         if monitors.pop(key, None) is None:
             raise _not_found(key)

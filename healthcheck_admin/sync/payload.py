@@ -12,6 +12,8 @@ import copy
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from django.utils import timezone
+
 from healthcheck_admin.conf import app_settings
 from healthcheck_admin.redaction import SecretError, resolve_all
 from healthcheck_admin.registry import fingerprint as canonical_fingerprint
@@ -59,7 +61,7 @@ def monitor_for(row: HealthcheckDefinition) -> Monitor:
         request["regions"] = list(row.regions)
     request["follow_redirects"] = row.follow_redirects
     request["verify_ssl"] = row.verify_ssl
-    return {
+    monitor: Monitor = {
         "type": "check",
         "key": row.key,
         "name": row.display_name,
@@ -71,6 +73,9 @@ def monitor_for(row: HealthcheckDefinition) -> Monitor:
         "note": row.effective_note,
         "paused": row.effective_paused,
     }
+    if row.snoozed_until is not None and row.snoozed_until > timezone.now():
+        del monitor["paused"]  # a timed pause (snooze) stands on Cronitor until it expires by itself
+    return monitor
 
 
 def resolve(monitor: Monitor) -> Monitor:

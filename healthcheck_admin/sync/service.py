@@ -78,9 +78,9 @@ def push(
     return _run(selected, tombstones, options)
 
 
-def push_keys(keys: Sequence[str], *, force: bool = False) -> PushReport:
+def push_keys(keys: Sequence[str], *, force: bool = False, progress: Progress | None = None) -> PushReport:
     """Push the rows with these keys (and apply removal to tombstones among them); for tasks."""
-    options = _Options(force, False, False, False, None)
+    options = _Options(force, False, False, False, progress)
     rows = list(HealthcheckDefinition.objects.filter(key__in=list(keys)))
     tombstones = list(Tombstone.objects.filter(key__in=list(keys)))
     return _run(rows, tombstones, options)

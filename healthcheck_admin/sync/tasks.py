@@ -19,6 +19,7 @@ import importlib
 import logging
 import threading
 from collections.abc import Callable
+from functools import partial
 from types import ModuleType
 from typing import Any
 
@@ -41,10 +42,19 @@ def _framework() -> ModuleType | None:
     return None
 
 
-def _push_now(keys: list[str]) -> str:
+def _push_now(keys: list[str], force: bool = False, track: bool = False) -> str:
+    """Push ``keys``; ``track`` records how far it got for the admin (:mod:`.progress`)."""
+    from healthcheck_admin.sync import progress
     from healthcheck_admin.sync.service import push_keys
 
-    report = push_keys(keys)
+    try:
+        report = push_keys(keys, force=force, progress=progress.advance if track else None)
+    except BaseException:
+        if track:
+            progress.crash()
+        raise
+    if track:
+        progress.finish(report)
     summary = str(report.summary())
     if report.ok:
         logger.info("Pushed %d monitor(s): %s", len(keys), summary)
@@ -53,11 +63,11 @@ def _push_now(keys: list[str]) -> str:
     return summary
 
 
-def _task_decorator() -> Callable[[Callable[[list[str]], str]], Any]:
+def _task_decorator() -> Callable[[Callable[..., str]], Any]:
     """The framework's ``@task``, guarded: without a framework (or if it refuses), the plain function."""
     framework = _framework()
 
-    def decorate(func: Callable[[list[str]], str]) -> Any:
+    def decorate(func: Callable[..., str]) -> Any:
         if framework is None:
             return func
         try:
@@ -72,10 +82,10 @@ def _task_decorator() -> Callable[[Callable[[list[str]], str]], Any]:
 
 
 @_task_decorator()
-def push_monitors_task(keys: list[str]) -> str:
+def push_monitors_task(keys: list[str], force: bool = False, track: bool = False) -> str:
     """The task: push the rows (or tombstones) with these keys; returns the push summary."""
     try:
-        return _push_now(keys)
+        return _push_now(keys, force, track)
     except Exception:
         logger.exception("Push of %d monitor(s) failed", len(keys))
         raise
@@ -101,21 +111,37 @@ def _runs_inline(task: Any) -> bool:
     return isinstance(task.get_backend(), immediate)
 
 
-def enqueue_push(keys: list[str]) -> None:
-    """Push these keys in the background. Never raises and never blocks on the network."""
+def enqueue_push(keys: list[str], *, force: bool = False, track: bool = False) -> str:
+    """Push these keys in the background. Never raises and never blocks on the network.
+
+    ``force`` resends unchanged rows; ``track`` records progress for the admin. Returns
+    where the push runs: ``"task"`` (a Tasks backend's worker), ``"thread"`` or ``""`` (nothing to do).
+    """
     keys = list(dict.fromkeys(keys))
     if not keys:
-        return
+        return ""
     try:
         task = _task()
         if task is not None and not _runs_inline(task):
-            task.enqueue(keys)
-            return
-        target: Callable[[list[str]], object] = task.enqueue if task is not None else _push_now
+            task.enqueue(*([keys, force, track] if force or track else [keys]))
+            return "task"
+        if task is not None:
+            target: Callable[[list[str]], object] = partial(task.enqueue, force=force, track=track)
+        else:
+            target = partial(_push_now, force=force, track=track)
     except Exception:
         logger.exception("Could not enqueue a push of %d monitor(s); pushing in a thread instead", len(keys))
-        target = _push_now
+        target = partial(_push_now, force=force, track=track)
     _start_thread(target, keys)
+    return "thread"
+
+
+def enqueue_snooze(keys: list[str], hours: int) -> None:
+    """Pause these monitors on Cronitor for ``hours`` hours, in a daemon thread (small and rare)."""
+    from healthcheck_admin.sync.snooze import pause_remote
+
+    if keys:
+        _start_thread(partial(pause_remote, hours=hours), list(keys))
 
 
 def _start_thread(target: Callable[[list[str]], object], keys: list[str]) -> threading.Thread:

@@ -1,0 +1,308 @@
+"""The ops admin through Django's test client: true status, filters, counted messages, background
+pushes, the review step, snooze and the delete confirmation (issue 11)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Permission, User
+from django.contrib.messages import get_messages
+from django.urls import reverse
+from django.utils import timezone
+
+from healthcheck_admin.admin.columns import status_text
+from healthcheck_admin.admin.outcome import MESSAGE_LIMIT, cause, failure_message, outcome_messages
+from healthcheck_admin.models import HealthcheckDefinition, HealthcheckEvent
+from healthcheck_admin.sync import progress, tasks
+from healthcheck_admin.sync.payload import monitor_for
+from tests.utils import admin_form, count_queries
+
+pytestmark = pytest.mark.django_db
+CHANGELIST = reverse("admin:healthcheck_admin_healthcheckdefinition_changelist")
+STATUS = HealthcheckDefinition.STATUS
+HTML_500 = (
+    "PUT /monitors: Cronitor answered 500: <!DOCTYPE html><html><head><title>Server Error</title>"
+    "<style>body{color:red}</style></head><body><h1>Internal Server Error</h1></body></html>"
+)
+
+
+def change_url(row: HealthcheckDefinition) -> str:
+    return reverse("admin:healthcheck_admin_healthcheckdefinition_change", args=[row.pk])
+
+
+def user_with(*codenames: str, name: str = "staff") -> User:
+    user = User.objects.create_user(name, f"{name}@example.com", "pw", is_staff=True)
+    user.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="healthcheck_admin",
+            codename__in=[f"{code}_healthcheckdefinition" for code in codenames],
+        )
+    )
+    return user
+
+
+@pytest.fixture
+def root_client(client):
+    client.force_login(User.objects.create_superuser("root", "root@example.com", "pw"))
+    return client
+
+
+def make(key: str, **fields) -> HealthcheckDefinition:
+    [row] = HealthcheckDefinition.objects.bulk_create(
+        [HealthcheckDefinition(key=key, url=f"https://example.com/{key}", **fields)]
+    )
+    return row
+
+
+def texts(response) -> list[str]:
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+# -- 1. true status -------------------------------------------------------------------------------
+def test_a_save_that_changes_a_pushed_field_makes_a_synced_row_pending():
+    row = make("adm-a", status=STATUS.synced)
+    row = HealthcheckDefinition.objects.get(pk=row.pk)
+    row.note = "changed"
+    row.save()
+    assert HealthcheckDefinition.objects.get(pk=row.pk).status == STATUS.pending
+    HealthcheckDefinition.objects.filter(pk=row.pk).update(status=STATUS.synced)
+    row = HealthcheckDefinition.objects.get(pk=row.pk)
+    row.save()  # nothing pushed changed: it stays synced
+    assert HealthcheckDefinition.objects.get(pk=row.pk).status == STATUS.synced
+
+
+@pytest.mark.parametrize(
+    ("status", "health", "expected"),
+    [
+        ("synced", "passing", "synced · passing"),
+        ("synced", "failing", "synced · failing"),
+        ("pending", "unknown", "pending"),
+        ("failed", "paused", "failed · paused"),
+        ("disabled", "disabled", "disabled"),
+        ("pushing", "passing", "pushing · passing"),
+    ],
+)
+def test_the_status_badge_says_sync_state_and_health_in_words(status, health, expected):
+    assert status_text(HealthcheckDefinition(key="k", status=status, health=health)) == expected
+
+
+def test_the_changelist_shows_status_first_and_the_error_cut_short_with_the_whole_text_on_hover(root_client):
+    error = "Cronitor rejected the monitor: " + "the assertion is not valid " * 10
+    make("adm-err", status=STATUS.failed, health="failing", last_error=error)
+    html = root_client.get(CHANGELIST).content.decode()
+    header = html.index('class="sortable column-status_column')
+    assert header < html.index("column-key")
+    assert 'data-status="failed" data-health="failing">failed · failing</span>' in html
+    assert f'title="{error.strip()}"' in html
+    assert error.strip() not in html.replace(f'title="{error.strip()}"', "")  # shown whole only in the title
+
+
+@pytest.mark.parametrize(
+    ("query", "shown", "hidden"),
+    [
+        ("health=failing", "adm-failing", "adm-passing"),
+        ("health=paused", "adm-paused", "adm-failing"),
+        ("health=disabled", "adm-disabled", "adm-failing"),
+        ("status__exact=failed", "adm-failed", "adm-pending"),
+        ("status__exact=pending", "adm-pending", "adm-failed"),
+        ("status__exact=disabled", "adm-disabled", "adm-pending"),
+        ("q=Zx9Code", "adm-failing", "adm-passing"),
+        ("q=team-pager", "adm-paused", "adm-failing"),
+        ("q=ops-extra", "adm-passing", "adm-paused"),
+    ],
+)
+def test_filters_by_health_and_sync_state_and_search_by_code_and_tags(root_client, query, shown, hidden):
+    make("adm-failing", health="failing", status=STATUS.synced, monitor_code="Zx9Code")
+    make("adm-passing", health="passing", status=STATUS.synced, extra_tags=["ops-extra"])
+    make("adm-paused", health="paused", status=STATUS.synced, tags=["team-pager"])
+    make("adm-disabled", health="disabled", status=STATUS.disabled)
+    make("adm-failed", status=STATUS.failed, last_error="boom")
+    make("adm-pending")
+    html = root_client.get(f"{CHANGELIST}?{query}").content.decode()
+    assert f">{shown}</a>" in html
+    assert f">{hidden}</a>" not in html
+
+
+def test_long_urls_are_cut_with_the_whole_url_in_the_title(root_client):
+    url = "https://example.com/" + "very-long-path/" * 12
+    HealthcheckDefinition.objects.bulk_create([HealthcheckDefinition(key="adm-long", url=url)])
+    html = root_client.get(CHANGELIST).content.decode()
+    assert f'title="{url}"' in html
+    assert f">{url}</a>" not in html
+
+
+def test_the_changelist_query_count_stays_constant_with_pushes_and_snoozes(root_client):
+    make("adm-0")
+    progress.start(10, 1)
+    with count_queries() as few:
+        assert root_client.get(CHANGELIST).status_code == 200
+    HealthcheckDefinition.objects.bulk_create(
+        HealthcheckDefinition(
+            key=f"more-{n}",
+            url=f"https://example.com/{n}",
+            health="failing",
+            snoozed_until=timezone.now() + timedelta(hours=1),
+        )
+        for n in range(120)
+    )
+    with count_queries() as many:
+        assert root_client.get(CHANGELIST).status_code == 200
+    assert len(many) == len(few) <= 8
+
+
+# -- 3. counted messages --------------------------------------------------------------------------
+def test_fifty_failures_make_one_message_under_300_characters_without_html():
+    errors = [HTML_500] * 30 + ["PUT /monitors: no answer within 30 s (gave up after 5 attempts)"] * 20
+    found = outcome_messages(250, errors, 0, 0)
+    assert found[0][1] == "Pushed 250 monitors."
+    assert len(found) == 2
+    message = found[1][1]
+    assert message.startswith("50 monitors failed: see the 'failed to push' filter.")
+    assert len(message) < 300
+    assert "<" not in message
+    assert "Internal Server Error (30)" in message or "Server Error" in message
+    assert "no answer within 30 s" in message
+
+
+def test_many_distinct_causes_are_summarised_within_the_limit():
+    message = failure_message([f"Cronitor rejected the monitor: reason number {n} " * 5 for n in range(40)])
+    assert len(message) <= MESSAGE_LIMIT
+    assert "other causes" in message
+
+
+def test_a_server_error_page_is_reduced_to_its_status_and_plain_text():
+    assert cause(HTML_500) == "Cronitor answered 500: Server Error Internal Server Error"
+
+
+def test_one_monitor_is_counted_in_the_singular():
+    assert outcome_messages(1, ["x"], 1, 0)[0][1] == "Pushed 1 monitor."
+    assert outcome_messages(1, ["x"], 1, 0)[1][1].startswith("1 monitor failed:")
+    assert outcome_messages(0, [], 0, 3)[0][1] == "Nothing to push: every check is up to date."
+
+
+# -- 4. pushes off the request --------------------------------------------------------------------
+@pytest.mark.django_db(transaction=True)
+def test_the_push_action_answers_at_once_and_reports_the_outcome_when_done(root_client, settings):
+    settings.HEALTHCHECKS = {**settings.HEALTHCHECKS, "SYNC_ON_SAVE": False}
+    rows = [make(f"adm-{n}") for n in range(3)]
+    response = root_client.post(
+        CHANGELIST, {"action": "push_to_cronitor", "_selected_action": [r.pk for r in rows], "index": "0"}
+    )
+    assert response.status_code == 302
+    assert texts(response) == ["Push of 3 monitors started in the background."]
+    assert tasks.wait_for_background_pushes(timeout=30)
+    assert set(HealthcheckDefinition.objects.values_list("status", flat=True)) == {STATUS.synced}
+    page = root_client.get(CHANGELIST)  # the redirect's page: what started, then how it ended
+    assert texts(page) == ["Push of 3 monitors started in the background.", "Pushed 3 monitors."]
+    assert texts(root_client.get(CHANGELIST)) == []  # shown once
+
+
+def test_while_a_push_runs_the_changelist_says_how_far_it_got(root_client):
+    make("adm-0", status=STATUS.pushing)
+    progress.start(300, 0)
+    progress.advance(100, 300)
+    html = root_client.get(CHANGELIST).content.decode()
+    assert "A push is running: 100 of 300 monitors sent so far." in html
+    assert ">pushing</span>" in html
+
+
+# -- 5. change page -------------------------------------------------------------------------------
+def test_the_change_page_has_the_sync_panel_history_and_buttons(root_client):
+    row = make("adm-x", status=STATUS.failed, last_error="Cronitor answered 500: boom", monitor_code="Ab12")
+    HealthcheckEvent.objects.create(definition=row, key=row.key, kind="snooze", message="paused for 2 h")
+    html = root_client.get(change_url(row)).content.decode()
+    assert html.index("hc-panel") < html.index('name="name"')
+    assert "Cronitor answered 500: boom" in html
+    assert "https://cronitor.io/app/monitors/adm-x" in html
+    assert "paused for 2 h" in html
+    assert "Push this check" in html
+    assert "Run now" in html
+
+
+def test_a_code_row_shows_code_override_and_result_side_by_side(root_client):
+    from healthcheck_admin.upsert import sync_code_checks
+
+    sync_code_checks()
+    row = HealthcheckDefinition.objects.get(key="test.index")
+    HealthcheckDefinition.objects.filter(pk=row.pk).update(note="from code", override_note="from ops")
+    html = root_client.get(change_url(row)).content.decode()
+    assert (
+        '<tr data-field="note"><th>note</th><td>from code</td><td>from ops</td><td>from ops</td></tr>' in html
+    )
+
+
+@pytest.mark.parametrize(("mode", "words"), [("pause", "paused"), ("delete", "deleted"), ("keep", "left")])
+def test_the_delete_confirmation_says_what_happens_to_the_monitor(root_client, settings, mode, words):
+    settings.HEALTHCHECKS = {**settings.HEALTHCHECKS, "ON_REMOVE": mode}
+    row = make("adm-del")
+    url = reverse("admin:healthcheck_admin_healthcheckdefinition_delete", args=[row.pk])
+    html = root_client.get(url).content.decode()
+    assert f"ON_REMOVE is &#x27;{mode}&#x27;: its monitor" in html
+    assert words in html
+
+
+# -- 7. snooze ------------------------------------------------------------------------------------
+@pytest.mark.django_db(transaction=True)
+def test_a_snooze_only_user_can_snooze_and_nothing_else(client, cronitor_settings):
+    row = make("adm-s", status=STATUS.synced)
+    cronitor_settings.add_monitors(monitor_for(row))
+    client.force_login(user_with("view", "snooze"))
+    response = client.post(
+        CHANGELIST, {"action": "snooze_for_hours", "hours": "3", "_selected_action": [row.pk], "index": "0"}
+    )
+    assert response.status_code == 302
+    assert texts(response) == ["Paused 1 monitor for 3 h; it resumes by itself."]
+    assert tasks.wait_for_background_pushes(timeout=30)
+    row.refresh_from_db()
+    assert row.snoozed_until is not None
+    assert timedelta(hours=2, minutes=59) < row.snoozed_until - timezone.now() <= timedelta(hours=3)
+    assert [r.path for r in cronitor_settings.requests_to("GET")][-1].endswith("/adm-s/pause/3")
+    assert HealthcheckEvent.objects.get(key="adm-s").kind == "snooze"
+    assert "paused" not in monitor_for(row)  # no push ends the pause early
+    assert "left)" in client.get(CHANGELIST).content.decode()
+    assert client.post(change_url(row), admin_form(key="adm-s")).status_code == 403
+    for action in ("push_to_cronitor", "run_now", "delete_selected"):
+        posted = client.post(CHANGELIST, {"action": action, "_selected_action": [row.pk], "index": "0"})
+        assert posted.status_code == 403, action
+    push_all = reverse("admin:healthcheck_admin_healthcheckdefinition_push_all")
+    assert client.post(push_all).status_code == 403
+
+
+def test_an_expired_snooze_clears_itself(root_client):
+    make("adm-old", snoozed_until=timezone.now() - timedelta(minutes=1))
+    html = root_client.get(CHANGELIST).content.decode()
+    assert "snoozed" not in html
+    row = HealthcheckDefinition.objects.get(key="adm-old")
+    assert row.snoozed_until is None
+    assert monitor_for(row)["paused"] is False
+
+
+# -- 8. the push permission -----------------------------------------------------------------------
+@pytest.mark.django_db(transaction=True)
+def test_a_save_without_the_push_permission_waits_for_review(client, cronitor_settings):
+    row = make("adm-r", status=STATUS.synced)
+    client.force_login(user_with("view", "change"))
+    response = client.post(change_url(row), admin_form(key="adm-r", note="needs review"))
+    assert response.status_code == 302
+    assert any("must push it" in text for text in texts(response))
+    assert tasks.wait_for_background_pushes(timeout=30)
+    assert cronitor_settings.monitor_puts() == []
+    assert HealthcheckDefinition.objects.get(pk=row.pk).status == STATUS.pending
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("reviewed", [True, False], ids=["with-permission", "setting-off"])
+def test_a_save_with_the_push_permission_or_the_setting_off_pushes(
+    client, cronitor_settings, settings, reviewed
+):
+    if not reviewed:
+        settings.HEALTHCHECKS = {**settings.HEALTHCHECKS, "ADMIN_SAVE_NEEDS_PUSH_PERMISSION": False}
+    row = make("adm-p", status=STATUS.synced)
+    client.force_login(user_with("view", "change", *(["push"] if reviewed else [])))
+    response = client.post(change_url(row), admin_form(key="adm-p", note="pushed on save"))
+    assert response.status_code == 302
+    assert not any("must push it" in text for text in texts(response))
+    assert tasks.wait_for_background_pushes(timeout=30)
+    assert cronitor_settings.monitors["adm-p"]["note"] == "pushed on save"
+    assert HealthcheckDefinition.objects.get(pk=row.pk).status == STATUS.synced
