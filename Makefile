@@ -13,7 +13,7 @@ BENCH := .venv-bench
 # At most 2 envs at once: the CI machine has 2 cores.
 TOX_PARALLEL ?= 2
 
-.PHONY: help demo test test-env bench lint type docs packaging clean
+.PHONY: help demo test test-env bench lint type docs packaging screenshots clean
 
 help:
 	@echo "make demo       install into .venv-demo, migrate, create admin/admin, list checks, serve :8000"
@@ -21,6 +21,7 @@ help:
 	@echo "                packaging, demo smoke test, browser, then combined branch coverage), $(TOX_PARALLEL) at a time"
 	@echo "make test-env E=py312-dj61   one tox env"
 	@echo "make bench      every benchmarks/bench_*.py"
+	@echo "make screenshots  retake the admin screenshots in docs/_static/ (headless Chromium, 1,280 px)"
 	@echo "make lint | type | docs | packaging"
 
 $(TOX):
@@ -64,6 +65,9 @@ bench: $(BENCH)/bin/python
 	    echo "== $$script"; \
 	    $(BENCH)/bin/python "$$script"; \
 	done
+
+screenshots:
+	HEALTHCHECK_DOCS_SCREENSHOTS=1 $(PYTHON) -m pytest tests/test_browser_ops.py -m browser -q -p no:xdist
 
 clean:
 	rm -rf build dist *.egg-info docs/_build .tox/junit .tox/coverage.json .coverage-data

@@ -33,3 +33,4 @@ autodoc_default_options = {"members": True, "undoc-members": False, "show-inheri
 
 html_theme = "furo"
 html_title = f"healthcheck_admin {release}"
+html_static_path = ["_static"]

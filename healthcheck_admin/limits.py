@@ -57,6 +57,8 @@ TOKEN_RE = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")  # an HTTP token (RFC 911
 MAX_NAME = 100  # Cronitor's integrations truncate names to 100
 MAX_TAG = 100  # ... and each tag to 100
 MAX_REQUEST_MAP = 5120  # headers, cookies: names and values together
+#: How a masked value is shown (``redaction.MASK``); never a value: a header or cookie holding it is refused.
+MASK = "********"
 MAX_URL = 2000
 MAX_NOTE = 2000  # no documented limit: this package's, generous for an alert text
 MAX_ASSERTION = 1000  # no documented limit: this package's, per assertion
@@ -132,6 +134,12 @@ def check_str_map(name: str, value: object) -> dict[str, str]:
             # The value may be a secret: name the character and its position, never the value.
             raise HealthcheckError(
                 name, f"the value of {key!r} must not contain control characters or line breaks, found {bad}"
+            )
+        if MASK in item:
+            raise HealthcheckError(
+                name,
+                f"the value of {key!r} contains the mask {MASK!r}, which stands for a hidden value and is "
+                "never one itself; write the value, or an 'env:NAME' reference",
             )
         if name == "cookies" and ";" in item:
             raise HealthcheckError(

@@ -9,9 +9,9 @@ a server may have echoed (error messages, response excerpts). The rules:
   its value is masked;
 - every cookie value is masked, whatever the cookie's name: cookies are credentials as
   often as not;
-- an unresolved ``env:NAME`` reference is shown as written (it names the variable, not the
-  value), but the value it resolves to is a secret wherever it is used, even in a header
-  that is not sensitive;
+- an ``env:NAME`` reference is masked in every header (sensitive or not) and cookie, and
+  neither the reference nor the value it resolves to appears in free text or errors: an
+  unset variable's error names the header or cookie, not the variable;
 - a response header is masked in reasons when it is sensitive or ``Set-Cookie``.
 
 Text is scrubbed *before* it is cut, a prefix of a secret of 8 characters or more is masked
@@ -30,9 +30,9 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 
 from healthcheck_admin.conf import ALWAYS_SENSITIVE_HEADERS, app_settings
+from healthcheck_admin.limits import MASK as MASK  # re-exported: redaction is where callers find it
 
 ENV_PREFIX = "env:"
-MASK = "********"
 #: The shortest value :func:`scrub` removes from text, and the shortest prefix :func:`clip` removes.
 MIN_SECRET = 4
 #: A prefix of a secret this long is masked wherever it appears (it could identify the secret).
@@ -42,7 +42,7 @@ _ALWAYS_MASKED_REPLIES = ALWAYS_SENSITIVE_HEADERS | {"set-cookie"}
 
 
 class SecretError(LookupError):
-    """An ``env:NAME`` reference names a variable that is not set."""
+    """An ``env:NAME`` reference names a variable that is not set (the message names neither)."""
 
 
 # -- env: references ---------------------------------------------------------------------------------
@@ -56,17 +56,21 @@ def resolve_secret(value: str) -> str:
     """Return ``value``, or the environment variable it names when written ``env:NAME``."""
     if not is_reference(value):
         return value
-    name = value[len(ENV_PREFIX) :]
     try:
-        return os.environ[name]
+        return os.environ[value[len(ENV_PREFIX) :]]
     except KeyError:
-        raise SecretError(
-            f"environment variable {name!r} is not set; it is referenced as {value!r}"
-        ) from None
+        raise SecretError("its env: reference names an environment variable that is not set") from None
 
 
 def resolve_all(values: Mapping[str, str]) -> dict[str, str]:
-    return {name: resolve_secret(value) for name, value in values.items()}
+    """``values`` resolved; an unset variable's :class:`SecretError` names the entry, not the variable."""
+    resolved: dict[str, str] = {}
+    for name, value in values.items():
+        try:
+            resolved[name] = resolve_secret(value)
+        except SecretError as exc:
+            raise SecretError(f"{name!r}: {exc}") from None
+    return resolved
 
 
 # -- which names are sensitive -----------------------------------------------------------------------
@@ -94,17 +98,17 @@ def is_masked(name: str) -> bool:
 
 
 def masks_header(name: str, value: object) -> bool:
-    """Whether the stored header ``name: value`` is shown as :data:`MASK`."""
-    return not is_reference(value) and is_sensitive(name)
+    """Whether the stored header ``name: value`` is shown as :data:`MASK`: sensitive, or ``env:``."""
+    return is_reference(value) or is_sensitive(name)
 
 
 def masks_cookie(name: str, value: object) -> bool:
-    """Whether the stored cookie ``name=value`` is shown as :data:`MASK`: always, unless ``env:``."""
-    return not is_reference(value)
+    """Whether the stored cookie ``name=value`` is shown as :data:`MASK`: always."""
+    return True
 
 
 def mask_value(name: str, value: str) -> str:
-    """Mask a header value for display; an unresolved ``env:`` reference is safe to show."""
+    """Mask a header value for display (a sensitive value or an ``env:`` reference)."""
     return MASK if masks_header(name, value) else value
 
 
@@ -127,13 +131,20 @@ def mask_field(field: str, value: Any) -> Any:
     return value
 
 
-def mask_monitor(monitor: Mapping[str, Any]) -> dict[str, Any]:
-    """A copy of a monitor safe to show: sensitive header values and every cookie value masked."""
+def mask_monitor(monitor: Mapping[str, Any], stored: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """A copy of a monitor safe to show: sensitive and ``env:`` header values and every cookie masked.
+
+    A copy read from Cronitor holds resolved values: pass the row's ``stored`` headers, so that a
+    header stored as an ``env:`` reference is masked too (names compared in any case).
+    """
     masked = copy.deepcopy(dict(monitor))
     request = masked.get("request")
     if isinstance(request, dict):
         for part, rule in MASKED_FIELDS.items():
             request[part] = rule(request.get(part) or {})
+        referenced = {str(name).lower() for name, value in (stored or {}).items() if is_reference(value)}
+        for name in [name for name in request["headers"] if str(name).lower() in referenced]:
+            request["headers"][name] = MASK
     return masked
 
 
@@ -143,14 +154,16 @@ def mask_monitor(monitor: Mapping[str, Any]) -> dict[str, Any]:
 def secret_values(headers: Mapping[str, Any] | None, cookies: Mapping[str, Any] | None) -> frozenset[str]:
     """The values that must never be shown, as they are sent, for headers and cookies *as stored*.
 
-    A sensitive header's value, any header written as ``env:NAME`` (resolved here) and every
-    cookie value. An unset variable contributes nothing (nothing is sent for it either).
+    A sensitive header's value, any header written as ``env:NAME`` (the reference itself and
+    the value it resolves to) and every cookie value. An unset variable contributes only its
+    reference (nothing is sent for it).
     """
     found: set[str] = set()
-    for name, raw in (headers or {}).items():
-        if is_reference(raw) or is_sensitive(str(name)):
-            found.add(_resolved(raw))
-    found.update(_resolved(raw) for raw in (cookies or {}).values())
+    raws = [raw for name, raw in (headers or {}).items() if is_reference(raw) or is_sensitive(str(name))]
+    for raw in [*raws, *(cookies or {}).values()]:
+        found.add(_resolved(raw))
+        if is_reference(raw):
+            found.add(str(raw))
     return frozenset(value for value in found if len(value) >= MIN_SECRET)
 
 

@@ -155,16 +155,18 @@ def test_cronitor_version_header_is_optional(sync_api):
     assert sync_api.monitor_puts()[0].header("Cronitor-Version") is None
 
 
-def test_cronitor_keeps_the_connection_alive_and_chunks(sync_api, settings):
-    healthchecks(settings, BATCH_SIZE=2)
+def test_cronitor_keeps_the_connection_alive_and_sends_each_batch_whole(sync_api, settings):
+    healthchecks(settings, BATCH_SIZE=2)  # the service cuts batches; the backend never cuts again
     with CronitorBackend() as backend:
-        result = backend.put_monitors([check(f"k{n}") for n in range(5)])
+        results = [
+            backend.put_monitors([check(f"k{n}") for n in range(start, start + 3)]) for start in (0, 3, 6)
+        ]
+        assert backend.request_count == 3
 
     puts = sync_api.monitor_puts()
-    assert [len(r.monitors) for r in puts] == [2, 2, 1]
+    assert [len(r.monitors) for r in puts] == [3, 3, 3]
     assert [r.reused_connection for r in puts] == [False, True, True]
-    assert result.requests == 3
-    assert len(result.codes) == 5
+    assert sum(len(result.codes) for result in results) == 9
 
 
 def test_cronitor_rollback_validates_and_keeps_nothing(sync_api):

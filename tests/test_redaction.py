@@ -29,10 +29,10 @@ def test_every_cookie_value_is_masked_whatever_its_name(name):
     assert secret_values({}, {name: "plain-value-1"}) == {"plain-value-1"}
 
 
-def test_a_cookie_given_as_an_env_reference_shows_the_reference_and_hides_its_value(monkeypatch):
+def test_a_cookie_given_as_an_env_reference_hides_the_reference_and_its_value(monkeypatch):
     monkeypatch.setenv("HC_RED_COOKIE", "cookie-from-env-77")
-    assert redaction.mask_cookies({"theme": "env:HC_RED_COOKIE"}) == {"theme": "env:HC_RED_COOKIE"}
-    assert secret_values({}, {"theme": "env:HC_RED_COOKIE"}) == {"cookie-from-env-77"}
+    assert redaction.mask_cookies({"theme": "env:HC_RED_COOKIE"}) == {"theme": MASK}
+    assert secret_values({}, {"theme": "env:HC_RED_COOKIE"}) == {"cookie-from-env-77", "env:HC_RED_COOKIE"}
 
 
 # -- headers -------------------------------------------------------------------------------------------
@@ -55,8 +55,13 @@ def test_configured_sensitive_headers_are_masked_and_others_shown(settings):
 
 def test_an_env_reference_in_a_plain_header_is_a_secret_once_resolved(monkeypatch):
     monkeypatch.setenv("HC_RED_PLAIN", "plain-but-secret-9")
-    assert secret_values({"X-Plain": "env:HC_RED_PLAIN", "Accept": "json"}, {}) == {"plain-but-secret-9"}
-    assert secret_values({"X-Plain": "env:HC_RED_UNSET_VAR"}, {}) == frozenset()
+    found = secret_values({"X-Plain": "env:HC_RED_PLAIN", "Accept": "json"}, {})
+    assert found == {"plain-but-secret-9", "env:HC_RED_PLAIN"}
+    assert secret_values({"X-Plain": "env:HC_RED_UNSET_VAR"}, {}) == {"env:HC_RED_UNSET_VAR"}
+    assert redaction.mask_headers({"X-Plain": "env:HC_RED_PLAIN", "Accept": "json"}) == {
+        "X-Plain": MASK,
+        "Accept": "json",
+    }
 
 
 def test_response_header_masking_covers_set_cookie_and_needs_no_settings():

@@ -2,7 +2,8 @@
 
 Secrets: the API key, literal and ``env:`` values of the sensitive headers (built-in and
 ``SENSITIVE_HEADERS``), an ``env:`` value in a header that is not sensitive, and cookies
-with innocuous names. The real emulator echoes them in its error bodies, placed so that
+with innocuous names; and the ``env:`` references themselves (set and unset), which are
+masked like the values. The real emulator echoes them in its error bodies, placed so that
 the 240-character cut falls inside them; the checked server echoes every request.
 
 Captured: every log record at DEBUG, the admin's changelist, change, history and delete
@@ -50,7 +51,11 @@ LITERAL = {
     CUSTOM: "Lt4custom-d3Kq8Xz5Ni",
 }
 LITERAL_COOKIE = "Lt5theme-c6Ws1Mv4Hy"  # a cookie named "theme": cookies are masked whatever the name
-SECRETS = sorted({API_KEY, LITERAL_COOKIE, *ENVIRONMENT.values(), *LITERAL.values()})
+UNSET = "env:HC_LEAK_UNSET_NAME_Q"  # a reference to a variable that is not set
+REFERENCES = [f"env:{name}" for name in ENVIRONMENT]
+#: What is sent, so what a server can echo: the references never leave the process.
+SENT = sorted({API_KEY, LITERAL_COOKIE, *ENVIRONMENT.values(), *LITERAL.values()})
+SECRETS = sorted({*SENT, *REFERENCES, UNSET})
 ADMIN = "admin:healthcheck_admin_healthcheckdefinition"
 
 
@@ -179,13 +184,13 @@ def leak_clients(db) -> dict[str, Client]:
 
 def echo_at_the_cut(secret: str, offset: int) -> str:
     """Server text in which the 240-character cut falls ``offset`` characters into ``secret``."""
-    return "e" * (MAX_DETAIL - 1 - offset) + secret + " and " + " ".join(SECRETS)
+    return "e" * (MAX_DETAIL - 1 - offset) + secret + " and " + " ".join(SENT)
 
 
 def echo_cut_short() -> str:
     """Server text that cut its own echo: prefixes of every secret, each followed by an ellipsis."""
     return " ".join(
-        f"{secret[:size]}..." for secret in SECRETS for size in (8, len(secret) // 2, len(secret) - 1)
+        f"{secret[:size]}..." for secret in SENT for size in (8, len(secret) // 2, len(secret) - 1)
     )
 
 
@@ -195,15 +200,18 @@ def echo_cut_short() -> str:
 def test_no_secret_or_8_character_piece_of_one_is_ever_captured(leak_rows, leak_api, leak_clients, caplog):
     caplog.set_level(logging.DEBUG)
     capture = Capture()
-    leak_api.fail_next(500, body={"detail": "boom " + " ".join(SECRETS)}, times=2, method="PUT")
+    unset = HealthcheckDefinition.objects.create(
+        key="leak-unset", name="Unset secret", url=leak_rows[0].url, headers={"X-Trace": UNSET}
+    )
+    leak_api.fail_next(500, body={"detail": "boom " + " ".join(SENT)}, times=2, method="PUT")
     capture.command("push")
-    for index, secret in enumerate(SECRETS):  # every secret cut at the limit, at several places
+    for index, secret in enumerate(SENT):  # every secret cut at the limit, at several places
         offset = 4 + index % (len(secret) - 5)
         leak_api.fail_next(502, body={"detail": echo_at_the_cut(secret, offset)}, times=2, method="PUT")
         capture.command("push", "--all")
         capture.stored()
     leak_api.fail_next(
-        400, body={"errors": [{"monitor": "leak-env", "message": echo_at_the_cut(SECRETS[0], 9)}]}
+        400, body={"errors": [{"monitor": "leak-env", "message": echo_at_the_cut(SENT[0], 9)}]}
     )
     capture.command("push", "--all")
     capture.stored()
@@ -212,7 +220,7 @@ def test_no_secret_or_8_character_piece_of_one_is_ever_captured(leak_rows, leak_
     leak_api.fail_next(400, body=echo_cut_short(), times=8, method="PUT")
     capture.command("push", "--all")
     capture.stored()
-    leak_api.fail_next(400, body=echo_at_the_cut(SECRETS[1], 6), method="PUT")
+    leak_api.fail_next(400, body=echo_at_the_cut(SENT[1], 6), method="PUT")
     capture.command("push", "--all")
     capture.stored()
     for command in ("list", "plan", "push", "run"):
@@ -228,7 +236,7 @@ def test_no_secret_or_8_character_piece_of_one_is_ever_captured(leak_rows, leak_
 
     for who, client in leak_clients.items():
         capture.page(f"changelist for {who}", client, reverse(f"{ADMIN}_changelist"))
-        for row in leak_rows:
+        for row in [*leak_rows, unset]:
             for page in ("change", "history", "delete"):
                 capture.page(
                     f"{page} of {row.key} for {who}", client, reverse(f"{ADMIN}_{page}", args=[row.pk])
@@ -253,7 +261,8 @@ def test_every_user_sees_masks_where_the_secrets_are(leak_rows, leak_clients):
         page = html.unescape(client.get(reverse(f"{ADMIN}_change", args=[code_row.pk])).content.decode())
         assert '"Authorization": "********"' in page, who
         assert '"theme": "********"' in page, who
-    env_page = leak_clients["view-only"].get(reverse(f"{ADMIN}_change", args=[leak_rows[2].pk]))
-    assert "env:HC_LEAK_AUTH" in html.unescape(
-        env_page.content.decode()
-    )  # a reference names a variable: it is shown
+    for who, client in leak_clients.items():  # a reference is masked too, even in X-Trace (not sensitive)
+        page = html.unescape(client.get(reverse(f"{ADMIN}_change", args=[leak_rows[2].pk])).content.decode())
+        assert '"X-Trace": "********"' in page, who
+        assert '"lang": "********"' in page, who
+        assert "env:HC_LEAK" not in page, who

@@ -34,7 +34,7 @@ def test_env_references_are_resolved_at_push_time_and_stored_unresolved(sync_api
     assert request["cookies"] == {"session": TOKEN}
     row.refresh_from_db()
     assert row.headers == {"Authorization": "env:HC_TEST_TOKEN"}
-    assert (row.pushed_payload or {})["request"]["headers"] == {"Authorization": reference}
+    assert (row.pushed_payload or {})["request"]["headers"] == {"Authorization": "********"}
     stored = json.dumps([list(r) for r in HealthcheckDefinition.objects.values_list()], default=str)
     assert TOKEN not in stored
     assert row.pushed_fingerprint == fingerprint(monitor_for(row))
@@ -48,18 +48,20 @@ def test_a_missing_variable_fails_that_row_only(sync_api, monkeypatch):
     report = push()
 
     assert report.synced == ["plain"]
-    assert "'HC_NOT_SET' is not set" in report.failed["needs-secret"]
-    assert "request headers" in report.failed["needs-secret"]
+    error = report.failed["needs-secret"]
+    assert "request headers: 'X-Token': its env: reference names an environment variable" in error
+    assert "HC_NOT_SET" not in error  # the reference is a secret too: the error names the header
     row.refresh_from_db()
     assert row.status == STATUS.failed
     assert [m["key"] for m in sync_api.sent_monitors()] == ["plain"]
 
 
-def test_resolve_raises_payload_error_naming_the_variable(monkeypatch):
+def test_resolve_raises_payload_error_naming_the_cookie_not_the_variable(monkeypatch):
     monkeypatch.delenv("HC_NOT_SET", raising=False)
     monitor = monitor_for(make_row("x", cookies={"sid": "env:HC_NOT_SET"}))
-    with pytest.raises(PayloadError, match="request cookies: environment variable 'HC_NOT_SET'"):
+    with pytest.raises(PayloadError, match="request cookies: 'sid': its env: reference names") as caught:
         resolve(monitor)
+    assert "HC_NOT_SET" not in str(caught.value)
 
 
 def test_mask_monitor_masks_sensitive_headers_and_cookies(settings):
@@ -79,7 +81,7 @@ def test_mask_monitor_masks_sensitive_headers_and_cookies(settings):
         "Authorization": "********",
         "X-Custom-Secret": "********",
         "Accept": "text/html",
-        "X-Ref": "env:V",
+        "X-Ref": "********",  # a reference is masked, even in a header that is not sensitive
     }
     assert masked["cookies"] == {"sid": "********"}
 

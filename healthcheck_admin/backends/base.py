@@ -41,15 +41,13 @@ class BatchResult:
     ``codes`` maps each accepted key to its monitor code; ``errors`` maps each failed key
     to a readable message. ``error`` is set when a whole batch failed (every key of it is
     then in ``errors`` too), and ``abort`` when later batches cannot succeed either (the
-    API is unreachable, or refused the key). ``requests`` counts the HTTP requests made,
-    retries included.
+    API is unreachable, or refused the key). The backend's ``request_count`` counts requests.
     """
 
     codes: dict[str, str] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
     error: str | None = None
     abort: bool = False
-    requests: int = 0
 
     @property
     def ok(self) -> bool:

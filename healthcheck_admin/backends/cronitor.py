@@ -1,7 +1,8 @@
 """The real backend: Cronitor's monitor API over HTTPS with ``requests``.
 
-One ``requests.Session`` (keep-alive) per backend instance. Batches of ``BATCH_SIZE``
-go to ``PUT {API_URL}/monitors``. Connection errors, timeouts, 5xx and 429 are retried
+One ``requests.Session`` (keep-alive) per backend instance. Each :meth:`put_monitors` call
+is one batch, sent as one ``PUT {API_URL}/monitors`` (the sync service cuts the batches of
+``BATCH_SIZE``; nothing here cuts them again). Connection errors, timeouts, 5xx and 429 are retried
 with exponential backoff (``Retry-After`` is honoured on 429 and 503); other 4xx never
 are. A 400 is split so that the good monitors of a batch still go through.
 """
@@ -51,7 +52,6 @@ class CronitorBackend(BaseBackend):
         timeout: float | None = None,
         max_retries: int | None = None,
         backoff_seconds: float | None = None,
-        batch_size: int | None = None,
         page_size: int | None = None,
         **kwargs: Any,
     ) -> None:
@@ -62,7 +62,6 @@ class CronitorBackend(BaseBackend):
         self.timeout = app_settings.TIMEOUT if timeout is None else timeout
         self.max_retries = app_settings.MAX_RETRIES if max_retries is None else max_retries
         self.backoff_seconds = app_settings.BACKOFF_SECONDS if backoff_seconds is None else backoff_seconds
-        self.batch_size = max(1, app_settings.BATCH_SIZE if batch_size is None else batch_size)
         self.page_size = page_size
         self._session: requests.Session | None = None
 
@@ -165,16 +164,7 @@ class CronitorBackend(BaseBackend):
         for monitor in monitors:  # a server may echo what it was sent: never let a value through
             request = monitor.get("request") or {}
             self.hide(secret_values(request.get("headers"), request.get("cookies")))
-        start = self.request_count
-        fatal: str | None = None
-        for offset in range(0, len(monitors), self.batch_size):
-            chunk = monitors[offset : offset + self.batch_size]
-            if fatal is not None:
-                result.fail(monitor_keys(chunk), fatal)
-                continue
-            fatal = self._put_chunk(chunk, rollback, result)
-        result.abort = fatal is not None
-        result.requests = self.request_count - start
+        result.abort = self._put_chunk(list(monitors), rollback, result) is not None
         return result
 
     def _put_chunk(self, chunk: Monitors, rollback: bool, result: BatchResult) -> str | None:
