@@ -21,8 +21,6 @@ from healthcheck_admin.sync.verify import parse_wait, verify
 from healthcheck_admin.testing import CronitorEmulator
 from tests.sync_utils import command, healthchecks, make_row
 
-pytest_plugins = ["tests.sync_fixtures"]
-
 
 def _fresh(row: HealthcheckDefinition) -> HealthcheckDefinition:
     row.refresh_from_db()
@@ -59,9 +57,9 @@ def use(settings: Any, emulator: CronitorEmulator, **extra: Any) -> None:
     )
 
 
-def test_import_all_turns_50_dashboard_monitors_into_rows_and_the_next_push_sends_none(api, settings):
+def test_import_all_turns_50_dashboard_monitors_into_rows_and_the_next_push_sends_none(sync_api, settings):
     healthchecks(settings, REFRESH=True)
-    api.add_monitors(
+    sync_api.add_monitors(
         *(dashboard_monitor(f"dash-{n:02d}", notify=["ops"], tags=["team:web"]) for n in range(50))
     )
 
@@ -71,42 +69,42 @@ def test_import_all_turns_50_dashboard_monitors_into_rows_and_the_next_push_send
     rows = HealthcheckDefinition.objects.filter(key__startswith="dash-")
     assert rows.count() == 50
     row = rows.get(key="dash-07")
-    assert (row.source, row.status, row.monitor_code) == ("admin", "synced", api.codes["dash-07"])
+    assert (row.source, row.status, row.monitor_code) == ("admin", "synced", sync_api.codes["dash-07"])
     assert (row.interval_seconds, row.timeout_seconds, row.notify) == (300, 7, ["ops"])
-    assert api.monitors["dash-07"]["tags"] == ["team:web", OWN_TAG] or set(
-        api.monitors["dash-07"]["tags"]
+    assert sync_api.monitors["dash-07"]["tags"] == ["team:web", OWN_TAG] or set(
+        sync_api.monitors["dash-07"]["tags"]
     ) == {
         "team:web",
         OWN_TAG,
     }
     assert HealthcheckEvent.objects.filter(kind="import").count() == 50
-    api.requests.clear()
+    sync_api.requests.clear()
 
     report = push(rows=rows)  # (the code checks of tests/urls.py, upserted by the command, are new)
     report_fast = push(rows=rows, refresh=False)
 
     assert (report.sent, report_fast.sent, report.skipped) == (0, 0, 50)
-    assert api.monitor_puts() == []
+    assert sync_api.monitor_puts() == []
     assert all(item.action == "unchanged" for item in plan(rows=rows))
 
 
-def test_import_dry_run_changes_nothing_and_usage_is_checked(api):
-    api.add_monitors(dashboard_monitor("dash"))
+def test_import_dry_run_changes_nothing_and_usage_is_checked(sync_api):
+    sync_api.add_monitors(dashboard_monitor("dash"))
 
     out, _ = command("import", "--key", "dash", "--dry-run")
 
     assert "would import 1" in out
     assert not HealthcheckDefinition.objects.filter(key="dash").exists()
-    assert api.monitor_puts() == []
+    assert sync_api.monitor_puts() == []
     with pytest.raises(CommandError, match="--key K"):
         command("import")
     with pytest.raises(CommandError, match="not imported"):
         command("import", "--key", "no-such-key")
 
 
-def test_import_adopts_a_code_row_offering_dashboard_settings_as_overrides(api, settings):
+def test_import_adopts_a_code_row_offering_dashboard_settings_as_overrides(sync_api, settings):
     healthchecks(settings, REFRESH=True)
-    api.add_monitors(dashboard_monitor("coded", notify=["pager"], note="ask Ana", paused=True))
+    sync_api.add_monitors(dashboard_monitor("coded", notify=["pager"], note="ask Ana", paused=True))
     make_row("coded", source="code", url="https://example.com/coded/")
 
     out, _ = command("import", "--key", "coded")
@@ -116,12 +114,12 @@ def test_import_adopts_a_code_row_offering_dashboard_settings_as_overrides(api, 
     assert (row.override_notify, row.override_note, row.override_paused) == (["pager"], "ask Ana", True)
     assert HealthcheckEvent.objects.get(kind="adopt").key == "coded"
     push()
-    doc = api.monitors["coded"]
+    doc = sync_api.monitors["coded"]
     assert (doc["notify"], doc["note"], doc["paused"]) == (["pager"], "ask Ana", True)
 
 
-def test_an_admin_row_may_not_take_over_someone_elses_monitor_unless_adopted(api):
-    api.add_monitors(dashboard_monitor("theirs"))
+def test_an_admin_row_may_not_take_over_someone_elses_monitor_unless_adopted(sync_api):
+    sync_api.add_monitors(dashboard_monitor("theirs"))
     data = {
         "key": "theirs",
         "name": "Mine",
@@ -180,26 +178,26 @@ def plan_action(key: str) -> str:
     return next(item.action for item in plan(refresh=True) if item.key == key)
 
 
-def test_refresh_disables_a_synced_row_that_cronitor_holds_disabled(api):
+def test_refresh_disables_a_synced_row_that_cronitor_holds_disabled(sync_api):
     row = make_row("a")
     push()
-    api.set_health("a", disabled=True)
+    sync_api.set_health("a", disabled=True)
 
     refresh()
 
     row.refresh_from_db()
     assert (row.status, row.health, row.last_error) == ("disabled", "disabled", DISABLED_MESSAGE)
-    api.set_health("a", disabled=False)
+    sync_api.set_health("a", disabled=False)
     refresh()
     assert _fresh(row).status == "synced"
 
 
-def test_a_failing_monitor_shows_failing_after_refresh_in_list_and_the_failing_queryset(api):
+def test_a_failing_monitor_shows_failing_after_refresh_in_list_and_the_failing_queryset(sync_api):
     make_row("up")
     make_row("down")
     push()
-    api.probe("up", passing=True)
-    api.probe("down", passing=False, message="HTTP 503")
+    sync_api.probe("up", passing=True)
+    sync_api.probe("down", passing=False, message="HTTP 503")
 
     out, _ = command("refresh")
 
@@ -216,10 +214,10 @@ def test_a_failing_monitor_shows_failing_after_refresh_in_list_and_the_failing_q
     assert (listed["down"]["health"], listed["up"]["health"]) == ("failing", "passing")
 
 
-def test_a_failed_refresh_stores_nothing(api):
+def test_a_failed_refresh_stores_nothing(sync_api):
     row = make_row("a")
     push()
-    api.fail_next(500, times=50, method="GET")
+    sync_api.fail_next(500, times=50, method="GET")
 
     with pytest.raises(CommandError, match="refresh failed, nothing stored"):
         command("refresh")
@@ -249,14 +247,14 @@ def test_push_verify_passes_when_every_changed_monitor_passes(settings, db):
         assert "0 failing, 0 not probed yet" in out
 
 
-def test_verify_waits_for_the_first_probe_and_gives_up_at_the_deadline(api):
+def test_verify_waits_for_the_first_probe_and_gives_up_at_the_deadline(sync_api):
     make_row("slow")
     push()
     clock = [0.0]
 
     def sleep(seconds: float) -> None:  # a probe arrives while we wait
         clock[0] += seconds
-        api.probe("slow", passing=False, message="timeout")
+        sync_api.probe("slow", passing=False, message="timeout")
 
     report = verify(["slow"], wait=60, poll=5, clock=lambda: clock[0], sleep=sleep)
     assert report.failing == {"slow": report.failing["slow"]}

@@ -1,6 +1,6 @@
 """Issue 8: Cronitor's state is the truth. Refresh, three-way plan, adoption, accounts, ownership.
 
-Every test talks to the real emulator over loopback (the ``api`` fixture).
+Every test talks to the real emulator over loopback (the ``sync_api`` fixture).
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from healthcheck_admin.sync.service import push
 from healthcheck_admin.testing import CronitorEmulator
 from tests.sync_utils import command, healthchecks, make_row
 
-pytest_plugins = ["tests.sync_fixtures"]
 pytestmark = pytest.mark.django_db
 
 CONSOLE = "healthcheck_admin.backends.console.ConsoleBackend"
@@ -40,9 +39,11 @@ def dashboard_monitor(key: str, **fields: Any) -> dict[str, Any]:
     }
 
 
-def dashboard_edit(api: CronitorEmulator, key: str, **fields: Any) -> None:
+def dashboard_edit(sync_api: CronitorEmulator, key: str, **fields: Any) -> None:
     """An edit made "on the dashboard": a single-monitor PUT."""
-    response = requests.put(f"{api.url}/monitors/{key}", json=fields, auth=(api.api_key, ""), timeout=5)
+    response = requests.put(
+        f"{sync_api.url}/monitors/{key}", json=fields, auth=(sync_api.api_key, ""), timeout=5
+    )
     assert response.status_code == 200, response.text
 
 
@@ -50,8 +51,8 @@ def actions(**kwargs: Any) -> dict[str, str]:
     return {item.key: item.action for item in plan(refresh=True, **kwargs)}
 
 
-def test_dashboard_settings_survive_adoption_and_the_second_plan_is_clean(api):
-    api.add_monitors(
+def test_dashboard_settings_survive_adoption_and_the_second_plan_is_clean(sync_api):
+    sync_api.add_monitors(
         dashboard_monitor("routes", notify=["ops-oncall"]),
         dashboard_monitor("paused", paused=True),
         dashboard_monitor("noted", note="call Ana before restarting"),
@@ -70,30 +71,30 @@ def test_dashboard_settings_survive_adoption_and_the_second_plan_is_clean(api):
     report = push(refresh=True)
 
     assert sorted(report.synced) == ["asserted", "noted", "paused", "routes"]
-    assert api.monitors["routes"]["notify"] == ["ops-oncall"]
-    assert api.monitors["paused"]["paused"] is True
-    assert api.monitors["noted"]["note"] == "call Ana before restarting"
-    assert api.monitors["asserted"]["assertions"] == ["response.time < 2s"]
-    assert api.monitors["asserted"]["name"] == "Renamed in code"
-    assert "notify" not in api.sent_monitors()[0]
+    assert sync_api.monitors["routes"]["notify"] == ["ops-oncall"]
+    assert sync_api.monitors["paused"]["paused"] is True
+    assert sync_api.monitors["noted"]["note"] == "call Ana before restarting"
+    assert sync_api.monitors["asserted"]["assertions"] == ["response.time < 2s"]
+    assert sync_api.monitors["asserted"]["name"] == "Renamed in code"
+    assert "notify" not in sync_api.sent_monitors()[0]
     assert actions() == dict.fromkeys(items, "unchanged")
     assert set(HealthcheckEvent.objects.filter(kind="adopt").values_list("key", flat=True)) == set(items)
 
 
-def test_an_existing_monitor_never_shows_as_create(api):
-    api.add_monitors(dashboard_monitor("same"))
+def test_an_existing_monitor_never_shows_as_create(sync_api):
+    sync_api.add_monitors(dashboard_monitor("same"))
     make_row("same")
 
     assert actions() == {"same": "adopt"}
-    api.requests.clear()
+    sync_api.requests.clear()
     report = push(refresh=True)
 
     # the remote copy already matches except for our ownership tag, which is added
     assert report.sent == 1
-    assert OWN_TAG in api.monitors["same"]["tags"]
+    assert OWN_TAG in sync_api.monitors["same"]["tags"]
 
 
-def test_demo_on_the_console_then_a_real_key_makes_every_row_pending(api, settings, capsys):
+def test_demo_on_the_console_then_a_real_key_makes_every_row_pending(sync_api, settings, capsys):
     healthchecks(settings, BACKEND=CONSOLE)
     make_row("a")
     make_row("b")
@@ -109,15 +110,15 @@ def test_demo_on_the_console_then_a_real_key_makes_every_row_pending(api, settin
     report = push(refresh=True)
 
     assert sorted(report.synced) == ["a", "b"]
-    assert sorted(api.monitors) == ["a", "b"]
+    assert sorted(sync_api.monitors) == ["a", "b"]
     real = HealthcheckDefinition.objects.get(key="a")
-    assert real.monitor_code == api.codes["a"]
+    assert real.monitor_code == sync_api.codes["a"]
     assert not real.account.startswith("local:")
     assert real.account != demo.account
-    assert api.api_key not in real.account
+    assert sync_api.api_key not in real.account
 
 
-def test_the_console_never_overwrites_state_recorded_for_a_real_account(api, settings, capsys):
+def test_the_console_never_overwrites_state_recorded_for_a_real_account(sync_api, settings, capsys):
     make_row("a")
     push(refresh=True)
     before = HealthcheckDefinition.objects.get(key="a")
@@ -134,7 +135,7 @@ def test_the_console_never_overwrites_state_recorded_for_a_real_account(api, set
     )
 
 
-def test_a_changed_api_key_makes_rows_pending_without_all(api, settings):
+def test_a_changed_api_key_makes_rows_pending_without_all(sync_api, settings):
     make_row("a")
     push(refresh=False)
     assert push(refresh=False).sent == 0
@@ -145,10 +146,10 @@ def test_a_changed_api_key_makes_rows_pending_without_all(api, settings):
         assert "a" in other.monitors
 
 
-def test_a_dashboard_edit_is_repaired_by_plain_push(api):
+def test_a_dashboard_edit_is_repaired_by_plain_push(sync_api):
     make_row("a", timeout_seconds=10)
     push(refresh=True)
-    dashboard_edit(api, "a", request={"timeout_seconds": 3})
+    dashboard_edit(sync_api, "a", request={"timeout_seconds": 3})
 
     item = plan(refresh=True)[0]
 
@@ -156,11 +157,11 @@ def test_a_dashboard_edit_is_repaired_by_plain_push(api):
     assert item.diff == {"request.timeout_seconds": (3, 10)}
     assert item.sources == {"request.timeout_seconds": "dashboard"}
     push(refresh=True)
-    assert api.monitors["a"]["request"]["timeout_seconds"] == 10
+    assert sync_api.monitors["a"]["request"]["timeout_seconds"] == 10
     assert actions() == {"a": "unchanged"}
 
 
-def test_a_change_from_code_is_named_as_such(api):
+def test_a_change_from_code_is_named_as_such(sync_api):
     row = make_row("a")
     push(refresh=True)
     row.refresh_from_db()  # save() writes every column: edit the row as stored
@@ -173,11 +174,11 @@ def test_a_change_from_code_is_named_as_such(api):
     assert item.sources == {"schedule": "code"}
 
 
-def test_a_conflict_goes_to_code_and_keeps_the_remote_value_in_history(api, settings):
+def test_a_conflict_goes_to_code_and_keeps_the_remote_value_in_history(sync_api, settings):
     healthchecks(settings, REFRESH=True)
     row = make_row("a", name="First")
     push(refresh=True)
-    dashboard_edit(api, "a", name="Dashboard name")
+    dashboard_edit(sync_api, "a", name="Dashboard name")
     row.refresh_from_db()
     row.name = "Code name"
     row.save()
@@ -190,22 +191,22 @@ def test_a_conflict_goes_to_code_and_keeps_the_remote_value_in_history(api, sett
     assert "CONFLICT" in out
     assert "code wins" in out
     push(refresh=True)
-    assert api.monitors["a"]["name"] == "Code name"
+    assert sync_api.monitors["a"]["name"] == "Code name"
     event = HealthcheckEvent.objects.get(kind="conflict")
     assert (event.key, event.detail["remote"], event.detail["code"]) == ("a", "Dashboard name", "Code name")
     assert event.definition == row
 
 
-def test_tags_added_on_the_dashboard_are_kept(api):
+def test_tags_added_on_the_dashboard_are_kept(sync_api):
     make_row("a", tags=["web"])
     push(refresh=True)
-    tags = api.monitors["a"]["tags"]
-    dashboard_edit(api, "a", tags=[*tags, "team:payments"])
+    tags = sync_api.monitors["a"]["tags"]
+    dashboard_edit(sync_api, "a", tags=[*tags, "team:payments"])
 
     assert actions() == {"a": "unchanged"}
 
 
-def test_a_cleared_field_is_sent_cleared_once(api):
+def test_a_cleared_field_is_sent_cleared_once(sync_api):
     row = make_row("a", note="from code")
     push(refresh=True)
     row.refresh_from_db()
@@ -214,49 +215,49 @@ def test_a_cleared_field_is_sent_cleared_once(api):
 
     push(refresh=True)
 
-    assert api.sent_monitors()[-1]["note"] == ""
-    assert api.monitors["a"]["note"] == ""
+    assert sync_api.sent_monitors()[-1]["note"] == ""
+    assert sync_api.monitors["a"]["note"] == ""
     assert actions() == {"a": "unchanged"}
 
 
-def test_a_monitor_whose_ownership_tag_was_removed_is_left_alone(api, settings):
+def test_a_monitor_whose_ownership_tag_was_removed_is_left_alone(sync_api, settings):
     healthchecks(settings, REFRESH=True)
     make_row("a", source="code")
     push(refresh=True)
-    dashboard_edit(api, "a", tags=["someone-else"])
+    dashboard_edit(sync_api, "a", tags=["someone-else"])
     HealthcheckDefinition.objects.filter(key="a").update(removed_at=timezone.now(), status="pending")
 
     assert "not ours" in plan(refresh=True)[0].note
     out, _ = command("push", "-v", "2")
 
-    assert api.monitors["a"]["paused"] is False
+    assert sync_api.monitors["a"]["paused"] is False
     assert "not ours, left alone" in out
     event = HealthcheckEvent.objects.get(kind="left_alone")
     assert OWN_TAG in event.message
 
 
-def test_pause_writes_history(api):
+def test_pause_writes_history(sync_api):
     make_row("a", source="code")
     push(refresh=True)
     HealthcheckDefinition.objects.filter(key="a").update(removed_at=timezone.now(), status="pending")
 
     push(refresh=True)
 
-    assert api.monitors["a"]["paused"] is True
+    assert sync_api.monitors["a"]["paused"] is True
     assert HealthcheckEvent.objects.filter(kind="pause", key="a").count() == 1
 
 
-def test_a_failed_refresh_is_an_error_never_nothing_there(api, settings):
+def test_a_failed_refresh_is_an_error_never_nothing_there(sync_api, settings):
     healthchecks(settings, REFRESH=True)
     make_row("a")
-    api.fail_next(500, times=50, method="GET")
+    sync_api.fail_next(500, times=50, method="GET")
 
     with pytest.raises(CronitorError, match="cannot read the monitors"):
         plan(refresh=True)
     report = push(refresh=True)
     assert report.error is not None
     assert not report.ok
-    assert api.monitor_puts() == []
+    assert sync_api.monitor_puts() == []
     with pytest.raises(CommandError, match="cannot read Cronitor, nothing was sent"):
         command("push")
 
@@ -277,8 +278,8 @@ def test_refresh_sends_one_request_per_page(settings, db):
         assert [r.query.get("page") for r in emulator.requests_to("GET")] == ["1", "2", "3"]
 
 
-def test_a_lookalike_remote_monitor_suggests_legacy_keys_or_import(api):
-    api.add_monitors(dashboard_monitor("old-legacy-key", request={"url": "https://example.com/a/"}))
+def test_a_lookalike_remote_monitor_suggests_legacy_keys_or_import(sync_api):
+    sync_api.add_monitors(dashboard_monitor("old-legacy-key", request={"url": "https://example.com/a/"}))
     make_row("a")
 
     item = plan(refresh=True)[0]
