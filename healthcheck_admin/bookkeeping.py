@@ -81,6 +81,9 @@ class HealthcheckDefinitionQuerySet(models.QuerySet["HealthcheckDefinition"]):
     def admin(self) -> HealthcheckDefinitionQuerySet:
         return self.filter(source="admin")
 
+    def put(self) -> HealthcheckDefinitionQuerySet:
+        return self.filter(source="put")
+
     def stranded(self) -> HealthcheckDefinitionQuerySet:
         """Rows claimed by a push whose lease ran out: the push died before Cronitor confirmed them."""
         lapsed = models.Q(lease_expires_at__isnull=True) | models.Q(lease_expires_at__lte=timezone.now())

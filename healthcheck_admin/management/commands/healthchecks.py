@@ -1,4 +1,4 @@
-"""``manage.py healthchecks list|plan|push|drift|run``. Exit codes are documented in docs/commands.rst."""
+"""``manage.py healthchecks list|plan|push|drift|run|remove``; exit codes: docs/commands.rst."""
 
 from __future__ import annotations
 
