@@ -12,7 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from healthcheck_admin import __version__
 from healthcheck_admin.backends import get_backend, locmem
-from healthcheck_admin.backends.base import BatchResult, CronitorError, fake_code
+from healthcheck_admin.backends.base import BatchResult, CronitorError, RemoteUnknown, fake_code
 from healthcheck_admin.backends.console import ConsoleBackend
 from healthcheck_admin.backends.cronitor import CronitorBackend
 from healthcheck_admin.backends.dummy import DummyBackend
@@ -80,7 +80,8 @@ def test_console_writes_the_request_and_returns_deterministic_codes():
     assert "GET https://cronitor.io/api/monitors/a/pause" in text
     assert "DELETE https://cronitor.io/api/monitors/b" in text
     assert backend.get_monitor("a") is None
-    assert backend.list_monitors() == []
+    with pytest.raises(RemoteUnknown, match="remote monitors are unknown"):  # never "nothing there"
+        backend.list_monitors()
 
 
 def test_console_defaults_to_stdout(capsys):
@@ -128,7 +129,8 @@ def test_dummy_accepts_everything_and_does_nothing():
     backend = DummyBackend()
     assert backend.put_monitors([check("a")]).codes == {"a": ""}
     assert backend.get_monitor("a") is None
-    assert backend.list_monitors() == []
+    with pytest.raises(RemoteUnknown, match="dummy backend"):
+        backend.list_monitors()
     backend.pause("a")
     backend.delete("a")
 

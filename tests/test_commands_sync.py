@@ -39,10 +39,17 @@ def test_list_upserts_the_code_checks_then_prints_one_row_each(sync_api):
     lines = out.splitlines()
     keys = sorted(HealthcheckDefinition.objects.values_list("key", flat=True))
     assert len(keys) > 1  # the code checks of tests/urls.py were upserted
-    assert lines[0].split() == ["KEY", "SOURCE", "METHOD", "URL", "STATUS"]
+    assert lines[0].split() == ["HEALTH", "KEY", "SOURCE", "METHOD", "URL", "STATUS"]
     assert len(lines) == len(keys) + 2
-    row_line = next(line for line in lines if line.startswith("admin-row"))
-    assert row_line.split() == ["admin-row", "admin", "POST", "https://example.com/admin-row/", "pending"]
+    row_line = next(line for line in lines if " admin-row " in line)
+    assert row_line.split() == [
+        "unknown",
+        "admin-row",
+        "admin",
+        "POST",
+        "https://example.com/admin-row/",
+        "pending",
+    ]
     assert lines[-1] == f"{len(keys)} checks"
 
 
@@ -52,6 +59,10 @@ def test_list_json_is_a_list_of_objects(sync_api):
     data = json.loads(out)
     row = next(item for item in data if item["key"] == "a")
     assert row == {
+        "health": "unknown",
+        "health_event": "",
+        "health_event_at": None,
+        "health_read_at": None,
         "key": "a",
         "source": "admin",
         "method": "GET",
@@ -82,7 +93,7 @@ def test_plan_shows_actions_and_diffs_and_sends_nothing(sync_api):
 
     assert sync_api.requests == []
     assert "~ test.index (update)" in out
-    assert "    note: '' -> 'on call: ops'" in out
+    assert "    note: None -> 'on call: ops'" in out
     assert "+ brand-new (create)" in out
     assert "(unchanged)" not in out  # only at -v 2
     assert out.splitlines()[-1].startswith("Plan: 1 to create, 1 to update,")
@@ -216,9 +227,9 @@ def test_drift_reports_and_exit_code(sync_api):
     assert "0 changed, 0 missing locally, 0 missing remotely" in out
 
     with sync_api.lock:
-        sync_api.monitors["test.index"]["paused"] = True
+        sync_api.monitors["test.index"]["request"]["timeout_seconds"] = 3
     out, _ = command("drift")
-    assert "~ test.index: paused changed remotely" in out
+    assert "~ test.index: request.timeout_seconds changed remotely" in out
     code, message = exit_code("drift", "--exit-code")
     assert code == 2
     assert "drift found" in message

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def actions() -> dict[str, str]:
-    return {item.key: item.action for item in plan()}
+    return {item.key: item.action for item in plan(refresh=False)}
 
 
 def test_plan_sends_nothing_and_names_every_action(sync_api, settings):
@@ -31,7 +31,7 @@ def test_plan_sends_nothing_and_names_every_action(sync_api, settings):
     Tombstone.objects.create(key="deleted")
     sync_api.requests.clear()
 
-    items = {item.key: item for item in plan()}
+    items = {item.key: item for item in plan(refresh=False)}
 
     assert sync_api.requests == []
     assert {key: item.action for key, item in items.items()} == {
@@ -42,12 +42,21 @@ def test_plan_sends_nothing_and_names_every_action(sync_api, settings):
         "deleted": "remove",
     }
     assert items["changed"].diff == {
-        "note": ("", "new note"),
+        "note": (None, "new note"),
         "schedule": ("every 60 seconds", "every 600 seconds"),
     }
     assert items["new"].diff["request.url"] == (None, "https://example.com/new/")
     listed = list(items.values())
-    assert counts(listed) == {"create": 1, "update": 1, "unchanged": 1, "remove": 2, "delete": 0}
+    assert counts(listed) == {
+        "create": 1,
+        "update": 1,
+        "adopt": 0,
+        "conflict": 0,
+        "unchanged": 1,
+        "disabled": 0,
+        "remove": 2,
+        "delete": 0,
+    }
     assert summary(listed) == "Plan: 1 to create, 1 to update, 1 unchanged, 2 to remove, 0 to delete."
 
     healthchecks(settings, ON_REMOVE="delete")

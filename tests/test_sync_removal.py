@@ -45,12 +45,12 @@ def paths(sync_api: CronitorEmulator) -> list[tuple[str, str]]:
     return [(r.method, r.path) for r in sync_api.requests]
 
 
-def test_pause_is_the_default_and_trusts_the_tag_we_pushed(sync_api):
+def test_pause_is_the_default_and_reads_the_ownership_tag_remotely(sync_api):
     row = pushed_then_removed(sync_api)
 
     report = push()
 
-    assert paths(sync_api) == [("GET", "/api/monitors/gone/pause")]
+    assert paths(sync_api) == [("GET", "/api/monitors/gone"), ("GET", "/api/monitors/gone/pause")]
     assert report.removed == ["gone"]
     assert sync_api.monitors["gone"]["paused"] is True
     row.refresh_from_db()
@@ -87,7 +87,7 @@ def test_delete_waits_for_confirmation(sync_api, settings):
 
     report = push(confirm_delete=True)
 
-    assert paths(sync_api) == [("DELETE", "/api/monitors/gone")]
+    assert paths(sync_api) == [("GET", "/api/monitors/gone"), ("DELETE", "/api/monitors/gone")]
     assert "gone" not in sync_api.monitors
     assert report.removed == ["gone"]
     row.refresh_from_db()
