@@ -224,3 +224,20 @@ def test_the_admin_labels_put_rows_and_says_how_to_remove_them(sync_api, superus
     assert "Sent with put() from a deploy script" in text
     assert "manage.py healthchecks remove ops-admin-login" in text
     assert 'name="url"' not in text  # code-owned: the URL is read-only
+
+
+def test_run_source_code_includes_put_rows_and_source_put_selects_only_them(sync_api):
+    from healthcheck_admin.cli.run_cmd import _rows
+
+    deploy_script(LOGIN)
+    make_row("admin-made")
+
+    def keys(source: str) -> set[str]:
+        return {row.key for row in _rows({"key": [], "tag": [], "source": source})}
+
+    assert "ops-admin-login" in keys("code")
+    assert keys("code") == set(
+        HealthcheckDefinition.objects.active().code_owned().values_list("key", flat=True)
+    )
+    assert keys("put") == {"ops-admin-login"}
+    assert keys("admin") == {"admin-made"}
