@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('healthcheck_admin', '0003_limits_defaults'),
+        ('healthcheck_admin', '0004_put_source'),
     ]
 
     operations = [
