@@ -31,7 +31,7 @@ def child(engine: str, name: str) -> None:
     import django
     from django.conf import settings
 
-    database = {"ENGINE": engine, "NAME": name}
+    database: dict[str, object] = {"ENGINE": engine, "NAME": name}
     if engine.endswith("sqlite3"):
         database["OPTIONS"] = {
             "timeout": 20,

@@ -29,6 +29,8 @@ DEFAULTS: dict[str, Any] = {
     "SYNC_ON_SAVE": True,
     "ADMIN_SAVE_NEEDS_PUSH_PERMISSION": True,
     "SYNC_ON_STARTUP": True,
+    "REFRESH": True,
+    "REFRESH_EVERY_SECONDS": 0,
     "UPSERT_ON_MIGRATE": True,
     "ON_REMOVE": "pause",
     "KEY_STRATEGY": "default",
@@ -125,6 +127,16 @@ class Settings:
     @property
     def SYNC_ON_STARTUP(self) -> bool:
         return bool(self.get("SYNC_ON_STARTUP"))
+
+    @property
+    def REFRESH(self) -> bool:
+        """Whether plan and push read Cronitor first when not told (``--no-refresh`` overrides)."""
+        return bool(self.get("REFRESH"))
+
+    @property
+    def REFRESH_EVERY_SECONDS(self) -> int:
+        """Period of the background refresh through the Tasks framework; 0 turns it off."""
+        return int(self.get("REFRESH_EVERY_SECONDS") or 0)
 
     @property
     def UPSERT_ON_MIGRATE(self) -> bool:

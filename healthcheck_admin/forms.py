@@ -56,6 +56,11 @@ class InheritSelect(forms.NullBooleanSelect):
 
 
 class HealthcheckDefinitionForm(forms.ModelForm):  # type: ignore[type-arg]
+    adopt = forms.BooleanField(
+        required=False,
+        label=_("Adopt an existing Cronitor monitor"),
+        help_text=_("Take over a monitor with this key made elsewhere; its dashboard settings are kept."),
+    )
     url = forms.CharField(
         label=_("URL"),
         max_length=2000,
@@ -244,3 +249,15 @@ class HealthcheckDefinitionForm(forms.ModelForm):  # type: ignore[type-arg]
                 "body", _("A body is only sent with POST, PUT or PATCH, not %(m)s.") % {"m": method}
             )
         return cleaned
+
+    def clean_adopt(self) -> bool:
+        """A new key that names someone else's monitor on Cronitor is refused unless adopted."""
+        adopt = bool(self.cleaned_data.get("adopt"))
+        key = self.cleaned_data.get("key")
+        if key and (self.instance._state.adding or key != self.instance.key):
+            from healthcheck_admin.sync.importer import refuse_foreign_key
+
+            refusal = refuse_foreign_key(str(key), adopt=adopt)
+            if refusal:
+                self.add_error("key", ValidationError(refusal, code="foreign"))
+        return adopt

@@ -161,6 +161,10 @@ def _run_hook() -> StartupOutcome:
     outcome = StartupOutcome()
     try:
         outcome.upsert, outcome.push = deploy.start(push=app_settings.SYNC_ON_STARTUP)
+        if app_settings.REFRESH_EVERY_SECONDS > 0:
+            from healthcheck_admin.sync.tasks import schedule_refresh
+
+            schedule_refresh()
     except Exception as exc:
         outcome.error = f"{type(exc).__name__}: {exc}"
         logger.exception(

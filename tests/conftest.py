@@ -84,25 +84,10 @@ def echo_server():
 def secrets_api(settings, monkeypatch):
     """The emulator accepting ``secrets_utils.API_KEY`` only, HEALTHCHECKS pointing at it, the
     ``env:`` secrets of secrets_utils in the environment."""
-    from healthcheck_admin.testing.emulator import CronitorEmulator
-    from tests.secrets_utils import API_KEY, CRONITOR, CUSTOM, ENVIRONMENT
+    from tests.secrets_utils import API_KEY, CUSTOM, ENVIRONMENT
+    from tests.utils import secrets_emulator
 
-    monkeypatch.delenv("CRONITOR_API_KEY", raising=False)
-    for name, value in ENVIRONMENT.items():
-        monkeypatch.setenv(name, value)
-    with CronitorEmulator(api_keys=(API_KEY,)) as emulator:
-        settings.HEALTHCHECKS = {
-            **settings.HEALTHCHECKS,
-            "BACKEND": CRONITOR,
-            "API_URL": emulator.url,
-            "API_KEY": API_KEY,
-            "BACKOFF_SECONDS": 0.01,
-            "MAX_RETRIES": 1,
-            "TIMEOUT": 2.0,
-            "SYNC_ON_SAVE": False,
-            "SENSITIVE_HEADERS": [CUSTOM],
-            "RUN_ALLOWED_HOSTS": ["127.0.0.1"],
-        }
+    with secrets_emulator(settings, monkeypatch, API_KEY, ENVIRONMENT, [CUSTOM], TIMEOUT=2.0) as emulator:
         yield emulator
 
 
@@ -161,3 +146,22 @@ def superuser_client(client):
 
     client.force_login(User.objects.create_superuser("root", "root@example.com", None))
     return client
+
+
+@pytest.fixture
+def sync_api(cronitor_settings, settings):
+    """The emulator, with HEALTHCHECKS pointing at it, quick timeouts and no push on save."""
+    settings.HEALTHCHECKS = {
+        **settings.HEALTHCHECKS,
+        "TIMEOUT": 2.0,
+        "BACKOFF_SECONDS": 0.01,
+        "SYNC_ON_SAVE": False,
+    }
+    return cronitor_settings
+
+
+@pytest.fixture
+def startup_api(cronitor_settings, settings):
+    """The emulator, with pushes on startup turned on."""
+    settings.HEALTHCHECKS = {**settings.HEALTHCHECKS, "SYNC_ON_STARTUP": True}
+    return cronitor_settings

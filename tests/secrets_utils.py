@@ -47,7 +47,6 @@ SECRETS = sorted(
 )
 CHANGELIST = "admin:healthcheck_admin_healthcheckdefinition_changelist"
 PUSH_ALL = "admin:healthcheck_admin_healthcheckdefinition_push_all"
-CRONITOR = "healthcheck_admin.backends.cronitor.CronitorBackend"
 KEYS = ("sec-env", "sec-literal")
 
 

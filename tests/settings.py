@@ -84,4 +84,7 @@ HEALTHCHECKS = {
     "HOSTNAME": "example.com",
     "ENVIRONMENT": "test",
     "SYNC_ON_STARTUP": False,
+    # The transport and bookkeeping tests count requests from the first PUT; the refresh
+    # tests (tests/test_remote_*.py) turn it on with refresh=True or REFRESH=True.
+    "REFRESH": False,
 }

@@ -12,7 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from healthcheck_admin import __version__
 from healthcheck_admin.backends import get_backend, locmem
-from healthcheck_admin.backends.base import BatchResult, CronitorError, fake_code
+from healthcheck_admin.backends.base import BatchResult, CronitorError, RemoteUnknown, fake_code
 from healthcheck_admin.backends.console import ConsoleBackend
 from healthcheck_admin.backends.cronitor import CronitorBackend
 from healthcheck_admin.backends.dummy import DummyBackend
@@ -21,8 +21,6 @@ from healthcheck_admin.backends.locmem import LocmemBackend
 from healthcheck_admin.models import HealthcheckDefinition
 from healthcheck_admin.sync.service import push
 from tests.sync_utils import healthchecks, make_row
-
-pytest_plugins = ["tests.sync_fixtures"]
 
 
 def check(key: str, **fields: Any) -> dict[str, Any]:
@@ -82,7 +80,8 @@ def test_console_writes_the_request_and_returns_deterministic_codes():
     assert "GET https://cronitor.io/api/monitors/a/pause" in text
     assert "DELETE https://cronitor.io/api/monitors/b" in text
     assert backend.get_monitor("a") is None
-    assert backend.list_monitors() == []
+    with pytest.raises(RemoteUnknown, match="remote monitors are unknown"):  # never "nothing there"
+        backend.list_monitors()
 
 
 def test_console_defaults_to_stdout(capsys):
@@ -130,20 +129,21 @@ def test_dummy_accepts_everything_and_does_nothing():
     backend = DummyBackend()
     assert backend.put_monitors([check("a")]).codes == {"a": ""}
     assert backend.get_monitor("a") is None
-    assert backend.list_monitors() == []
+    with pytest.raises(RemoteUnknown, match="dummy backend"):
+        backend.list_monitors()
     backend.pause("a")
     backend.delete("a")
 
 
 # -- the Cronitor client over HTTP ----------------------------------------------------------------
-def test_cronitor_sends_auth_json_user_agent_and_version(api, settings):
+def test_cronitor_sends_auth_json_user_agent_and_version(sync_api, settings):
     healthchecks(settings, API_VERSION="2020-10-01")
     with CronitorBackend() as backend:
         result = backend.put_monitors([check("a")])
 
-    request = api.monitor_puts()[0]
-    assert result.codes == {"a": api.codes["a"]}
-    expected = base64.b64encode(f"{api.api_key}:".encode()).decode()
+    request = sync_api.monitor_puts()[0]
+    assert result.codes == {"a": sync_api.codes["a"]}
+    expected = base64.b64encode(f"{sync_api.api_key}:".encode()).decode()
     assert request.header("Authorization") == f"Basic {expected}"
     assert request.header("Content-Type") == "application/json"
     assert request.header("User-Agent") == f"healthcheck-admin/{__version__}"
@@ -151,13 +151,13 @@ def test_cronitor_sends_auth_json_user_agent_and_version(api, settings):
     assert request.json == {"monitors": [check("a")]}  # no "rollback" unless validating
 
 
-def test_cronitor_version_header_is_optional(api):
+def test_cronitor_version_header_is_optional(sync_api):
     with CronitorBackend() as backend:
         backend.put_monitors([check("a")])
-    assert api.monitor_puts()[0].header("Cronitor-Version") is None
+    assert sync_api.monitor_puts()[0].header("Cronitor-Version") is None
 
 
-def test_cronitor_keeps_the_connection_alive_and_sends_each_batch_whole(api, settings):
+def test_cronitor_keeps_the_connection_alive_and_sends_each_batch_whole(sync_api, settings):
     healthchecks(settings, BATCH_SIZE=2)  # the service cuts batches; the backend never cuts again
     with CronitorBackend() as backend:
         results = [
@@ -165,43 +165,43 @@ def test_cronitor_keeps_the_connection_alive_and_sends_each_batch_whole(api, set
         ]
         assert backend.request_count == 3
 
-    puts = api.monitor_puts()
+    puts = sync_api.monitor_puts()
     assert [len(r.monitors) for r in puts] == [3, 3, 3]
     assert [r.reused_connection for r in puts] == [False, True, True]
     assert sum(len(result.codes) for result in results) == 9
 
 
-def test_cronitor_rollback_validates_and_keeps_nothing(api):
+def test_cronitor_rollback_validates_and_keeps_nothing(sync_api):
     with CronitorBackend() as backend:
         result = backend.put_monitors([check("a")], rollback=True)
     assert result.ok
-    assert api.monitor_puts()[0].json["rollback"] is True
-    assert api.monitors == {}
+    assert sync_api.monitor_puts()[0].json["rollback"] is True
+    assert sync_api.monitors == {}
 
 
-def test_cronitor_single_monitor_calls(api):
-    api.add_monitors(check("a"))
+def test_cronitor_single_monitor_calls(sync_api):
+    sync_api.add_monitors(check("a"))
     with CronitorBackend() as backend:
         assert (backend.get_monitor("a") or {})["key"] == "a"
         assert backend.get_monitor("missing") is None
         backend.pause("a")
-        assert api.monitors["a"]["paused"] is True
+        assert sync_api.monitors["a"]["paused"] is True
         backend.delete("a")
-        assert "a" not in api.monitors
+        assert "a" not in sync_api.monitors
         with pytest.raises(CronitorError) as raised:
             backend.delete("a")
     assert (raised.value.status, raised.value.permanent) == (404, True)
 
 
-def test_cronitor_keys_are_url_encoded(api):
-    api.add_monitors({**check("x"), "key": "with space:and/slash"})
+def test_cronitor_keys_are_url_encoded(sync_api):
+    sync_api.add_monitors({**check("x"), "key": "with space:and/slash"})
     with CronitorBackend() as backend:
         assert (backend.get_monitor("with space:and/slash") or {})["key"] == "with space:and/slash"
 
 
-def test_get_monitor_error_is_not_missing(api, settings):
+def test_get_monitor_error_is_not_missing(sync_api, settings):
     healthchecks(settings, MAX_RETRIES=0)
-    api.fail_next(500)
+    sync_api.fail_next(500)
     with CronitorBackend() as backend, pytest.raises(CronitorError) as raised:
         backend.get_monitor("a")
     assert raised.value.status == 500
@@ -220,12 +220,12 @@ def test_missing_key_raises_for_single_calls(settings, monkeypatch):
     assert backend.request_count == 0
 
 
-def test_list_follows_pages_with_page_size(api):
-    api.add_monitors(*(check(f"k{n}") for n in range(7)))
+def test_list_follows_pages_with_page_size(sync_api):
+    sync_api.add_monitors(*(check(f"k{n}") for n in range(7)))
     with CronitorBackend(page_size=3) as backend:
         found = backend.list_monitors()
     assert len(found) == 7
-    assert [r.query["pageSize"] for r in api.requests_to("GET")] == ["3", "3", "3"]
+    assert [r.query["pageSize"] for r in sync_api.requests_to("GET")] == ["3", "3", "3"]
 
 
 @pytest.mark.parametrize(

@@ -105,7 +105,9 @@ def test_with_a_key_and_url_the_demo_pushes_and_then_plans_nothing(demo_env):
         assert "9 unchanged" in plan.stdout
         requests_before = len(emulator.requests)
         manage(env, "healthchecks", "push")
-        assert len(emulator.requests) == requests_before, "a second push with nothing changed sent requests"
+        # the refresh reads one page; nothing is sent
+        assert len(emulator.requests) == requests_before + 1
+        assert len(emulator.monitor_puts()) == 1, "a second push with nothing changed sent monitors"
 
 
 def test_run_in_process_passes_for_the_demo_code_checks(demo_env):

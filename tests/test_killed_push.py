@@ -17,7 +17,8 @@ import pytest
 
 from migrations_demo.deploy_urls_template import render
 from tests.deploy_admin_client import AdminClient
-from tests.deploy_harness import HOOK, TABLE, Deployment, Gunicorn, deployment, disagreements
+from tests.deploy_gunicorn import Gunicorn
+from tests.deploy_harness import HOOK, TABLE, Deployment, deployment, disagreements
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 

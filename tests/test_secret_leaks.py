@@ -33,6 +33,7 @@ from healthcheck_admin.models import HealthcheckDefinition, HealthcheckEvent
 from healthcheck_admin.sync.service import push
 from healthcheck_admin.testing.emulator import CronitorEmulator
 from tests.servers import Running, serve
+from tests.utils import secrets_emulator
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +57,6 @@ REFERENCES = [f"env:{name}" for name in ENVIRONMENT]
 #: What is sent, so what a server can echo: the references never leave the process.
 SENT = sorted({API_KEY, LITERAL_COOKIE, *ENVIRONMENT.values(), *LITERAL.values()})
 SECRETS = sorted({*SENT, *REFERENCES, UNSET})
-CRONITOR = "healthcheck_admin.backends.cronitor.CronitorBackend"
 ADMIN = "admin:healthcheck_admin_healthcheckdefinition"
 
 
@@ -116,22 +116,7 @@ def leak_server() -> Iterator[Running]:
 
 @pytest.fixture
 def leak_api(settings, monkeypatch) -> Iterator[CronitorEmulator]:
-    monkeypatch.delenv("CRONITOR_API_KEY", raising=False)
-    for name, value in ENVIRONMENT.items():
-        monkeypatch.setenv(name, value)
-    with CronitorEmulator(api_keys=(API_KEY,)) as emulator:
-        settings.HEALTHCHECKS = {
-            **settings.HEALTHCHECKS,
-            "BACKEND": CRONITOR,
-            "API_URL": emulator.url,
-            "API_KEY": API_KEY,
-            "BACKOFF_SECONDS": 0.01,
-            "MAX_RETRIES": 1,
-            "TIMEOUT": 5.0,
-            "SYNC_ON_SAVE": False,
-            "SENSITIVE_HEADERS": [CUSTOM],
-            "RUN_ALLOWED_HOSTS": ["127.0.0.1"],
-        }
+    with secrets_emulator(settings, monkeypatch, API_KEY, ENVIRONMENT, [CUSTOM], TIMEOUT=5.0) as emulator:
         yield emulator
 
 

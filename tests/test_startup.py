@@ -24,13 +24,6 @@ from healthcheck_admin.sync.report import PushReport
 HOOK_LINE = "Healthcheck startup hook:"
 
 
-@pytest.fixture
-def api(cronitor_settings, settings):
-    """The emulator, with pushes on startup turned on."""
-    settings.HEALTHCHECKS = {**settings.HEALTHCHECKS, "SYNC_ON_STARTUP": True}
-    return cronitor_settings
-
-
 @pytest.fixture(autouse=True)
 def _fresh_process():
     startup.reset()
@@ -107,43 +100,43 @@ def hook_runs(caplog) -> int:
 
 
 @pytest.mark.django_db
-def test_first_start_upserts_and_pushes_every_code_check(api):
+def test_first_start_upserts_and_pushes_every_code_check(startup_api):
     new_deploy()
     outcome = start()
     assert outcome.error is None
     assert not upsert_skipped(outcome)
     assert pushed(outcome).ok
     assert code_keys()
-    assert set(api.monitors) == code_keys()
+    assert set(startup_api.monitors) == code_keys()
     assert set(HealthcheckDefinition.objects.code().values_list("status", flat=True)) == {"synced"}
 
 
 @pytest.mark.django_db
-def test_later_starts_with_nothing_changed_send_nothing(api):
+def test_later_starts_with_nothing_changed_send_nothing(startup_api):
     new_deploy()
     start()
-    api.reset()
+    startup_api.reset()
     for _ in range(8):  # eight workers of the same deploy
         outcome = start()
         assert upsert_skipped(outcome)
         assert outcome.push is None
-    assert api.requests == []
+    assert startup_api.requests == []
 
 
 @pytest.mark.django_db
-def test_the_push_due_mark_left_by_migrate_is_pushed_by_one_start_only(api):
+def test_the_push_due_mark_left_by_migrate_is_pushed_by_one_start_only(startup_api):
     HealthcheckDefinition.objects.code().update(spec_fingerprint="stale")
     emit_post_migrate_signal(verbosity=0, interactive=False, db="default", plan=[])
     assert RegistryState.objects.filter(name=PUSH_DUE).exists()
-    assert api.requests == [], "migrate must not call the API"
+    assert startup_api.requests == [], "migrate must not call the API"
     first = start()
     assert upsert_skipped(first)  # post_migrate did the upsert already
     assert pushed(first).ok
-    assert set(api.monitors) == code_keys()
-    api.reset()
+    assert set(startup_api.monitors) == code_keys()
+    startup_api.reset()
     second = start()
     assert second.push is None
-    assert api.requests == []
+    assert startup_api.requests == []
 
 
 @pytest.mark.django_db
@@ -162,8 +155,8 @@ def test_sync_on_startup_false_upserts_without_pushing(cronitor_settings, settin
 
 
 @pytest.mark.django_db
-def test_api_down_is_logged_and_the_push_stays_due(api, caplog):
-    api.set_down(True)
+def test_api_down_is_logged_and_the_push_stays_due(startup_api, caplog):
+    startup_api.set_down(True)
     new_deploy()
     with caplog.at_level(logging.INFO):
         outcome = start()
@@ -171,35 +164,35 @@ def test_api_down_is_logged_and_the_push_stays_due(api, caplog):
     assert not pushed(outcome).ok
     assert RegistryState.objects.filter(name=PUSH_DUE).exists(), "a later start retries"
     assert set(HealthcheckDefinition.objects.code().values_list("status", flat=True)) == {"failed"}
-    assert api.api_key not in caplog.text
-    api.set_down(False)
+    assert startup_api.api_key not in caplog.text
+    startup_api.set_down(False)
     # The other workers of the same deploy start within seconds: they leave the retry alone.
-    requests_before = len(api.requests)
+    requests_before = len(startup_api.requests)
     assert start().push is None
-    assert len(api.requests) == requests_before
+    assert len(startup_api.requests) == requests_before
     # A start after RETRY_FAILED_PUSH_AFTER retries (the mark's not-before moved into the past).
     RegistryState.objects.filter(name=PUSH_DUE).update(value="000000000000")
     retried = start()
     assert pushed(retried).ok
-    assert set(api.monitors) == code_keys()
+    assert set(startup_api.monitors) == code_keys()
 
 
 @pytest.mark.django_db
-def test_a_broken_urlconf_is_logged_not_raised(api, settings, caplog):
+def test_a_broken_urlconf_is_logged_not_raised(startup_api, settings, caplog):
     settings.ROOT_URLCONF = "tests.urlconfs.does_not_exist"
     with caplog.at_level(logging.ERROR, logger="healthcheck_admin.startup"):
         outcome = start()
     assert outcome.error is not None
     assert "ModuleNotFoundError" in outcome.error
     assert "Healthcheck startup hook failed" in caplog.text
-    assert api.requests == []
+    assert startup_api.requests == []
 
 
 # -- when it runs -----------------------------------------------------------------------------------
 
 
 @pytest.mark.django_db
-def test_never_under_tests(api, caplog):
+def test_never_under_tests(startup_api, caplog):
     caplog.set_level(logging.INFO, logger="healthcheck_admin.startup")
     new_deploy()
     response = Client().get("/")
@@ -207,22 +200,24 @@ def test_never_under_tests(api, caplog):
     assert startup.wait_for_startup(timeout=10)
     assert startup.last_outcome is None
     assert hook_runs(caplog) == 0
-    assert api.requests == []
+    assert startup_api.requests == []
 
 
 @pytest.mark.django_db
-def test_requests_of_the_test_client_never_start_it(api, outside_tests, caplog):
+def test_requests_of_the_test_client_never_start_it(startup_api, outside_tests, caplog):
     """E.g. ``healthchecks run --in-process`` serves the checks through Django's test Client."""
     caplog.set_level(logging.INFO, logger="healthcheck_admin.startup")
     new_deploy()
     assert Client().get("/").status_code == 200
     assert startup.wait_for_startup(timeout=10)
     assert hook_runs(caplog) == 0
-    assert api.requests == []
+    assert startup_api.requests == []
 
 
 @pytest.mark.django_db(transaction=True)
-def test_runs_once_per_process_with_many_concurrent_first_requests(api, outside_tests, server, caplog):
+def test_runs_once_per_process_with_many_concurrent_first_requests(
+    startup_api, outside_tests, server, caplog
+):
     caplog.set_level(logging.INFO, logger="healthcheck_admin.startup")
     new_deploy()
     barrier = threading.Barrier(16)
@@ -243,16 +238,16 @@ def test_runs_once_per_process_with_many_concurrent_first_requests(api, outside_
     assert startup.wait_for_startup(timeout=30)
     assert hook_runs(caplog) == 1
     assert pushed(startup.last_outcome).ok
-    assert len(api.monitor_puts()) == 1
+    assert len(startup_api.monitor_puts()) == 1
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_hook_waits_for_the_first_request_to_finish(api, outside_tests):
+def test_the_hook_waits_for_the_first_request_to_finish(startup_api, outside_tests):
     new_deploy()
     request_started.send(sender=WSGIHandler, environ={})
     time.sleep(0.5)  # the request is still being served
     assert startup.last_outcome is None
-    assert api.requests == []
+    assert startup_api.requests == []
     request_finished.send(sender=WSGIHandler)
     assert startup.wait_for_startup(timeout=30)
     assert pushed(startup.last_outcome).ok
@@ -260,12 +255,12 @@ def test_the_hook_waits_for_the_first_request_to_finish(api, outside_tests):
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("fault", ["slow", "down"])
-def test_a_slow_or_unreachable_api_never_delays_a_request(api, outside_tests, server, fault, caplog):
+def test_a_slow_or_unreachable_api_never_delays_a_request(startup_api, outside_tests, server, fault, caplog):
     caplog.set_level(logging.INFO, logger="healthcheck_admin.startup")
     if fault == "slow":
-        api.set_latency(3.0)
+        startup_api.set_latency(3.0)
     else:
-        api.set_down(True)
+        startup_api.set_down(True)
     new_deploy()
     started = time.monotonic()
     assert get(server, "/") == 200
@@ -276,15 +271,15 @@ def test_a_slow_or_unreachable_api_never_delays_a_request(api, outside_tests, se
     assert time.monotonic() - started < 1.0
     assert startup.wait_for_startup(timeout=30)
     assert hook_runs(caplog) == 1
-    assert api.requests, "the hook never reached the API"
+    assert startup_api.requests, "the hook never reached the API"
     if fault == "slow":
-        assert set(api.monitors) == code_keys()
+        assert set(startup_api.monitors) == code_keys()
 
 
 @pytest.mark.django_db(transaction=True)
-def test_run_startup_hook_returns_at_once_and_counts_as_the_start(api, outside_tests, server, caplog):
+def test_run_startup_hook_returns_at_once_and_counts_as_the_start(startup_api, outside_tests, server, caplog):
     caplog.set_level(logging.INFO, logger="healthcheck_admin.startup")
-    api.set_latency(3.0)
+    startup_api.set_latency(3.0)
     new_deploy()
     started = time.monotonic()
     assert run_startup_hook() is None  # gunicorn's post_worker_init

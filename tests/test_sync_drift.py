@@ -12,7 +12,6 @@ from healthcheck_admin.sync.service import push
 from healthcheck_admin.testing import CronitorEmulator
 from tests.sync_utils import healthchecks, make_row
 
-pytest_plugins = ["tests.sync_fixtures"]
 pytestmark = pytest.mark.django_db
 
 OWN_TAG = "managed-by:healthcheck_admin:tests:test"
@@ -23,7 +22,7 @@ def remote(key: str, tags: tuple[str, ...] | list[str] = (OWN_TAG,), **fields: A
     return {"type": "check", "key": key, "request": request, "tags": list(tags), **fields}
 
 
-def test_no_drift_right_after_a_push(api):
+def test_no_drift_right_after_a_push(sync_api):
     make_row("a", headers={"Accept": "text/html"}, regions=["eu-west-1"], notify=["ops"])
     make_row("b", method="POST", body="{}")
     push()
@@ -34,26 +33,27 @@ def test_no_drift_right_after_a_push(api):
     assert report.checked == 2
 
 
-def test_drift_in_both_directions(api):
+def test_drift_in_both_directions(sync_api):
     make_row("a")
     make_row("b")
     push()
-    with api.lock:
-        api.monitors["a"]["note"] = "edited on the dashboard"
-        api.monitors["a"]["request"]["timeout_seconds"] = 3
-        del api.monitors["b"]
-    api.add_monitors(remote("remote-only"), remote("someone-elses", tags=["other"]))
+    with sync_api.lock:
+        sync_api.monitors["a"]["note"] = "edited on the dashboard"
+        sync_api.monitors["a"]["request"]["timeout_seconds"] = 3
+        del sync_api.monitors["b"]
+    sync_api.add_monitors(remote("remote-only"), remote("someone-elses", tags=["other"]))
 
     report = drift()
 
-    assert report.changed == {"a": ["note", "request.timeout_seconds"]}
+    # the note is not ours (the row sets none, so it is never sent): not drift
+    assert report.changed == {"a": ["request.timeout_seconds"]}
     assert report.missing_locally == ["remote-only"]
     assert report.missing_remotely == ["b"]
     assert report.has_drift
     assert "1 changed, 1 missing locally, 1 missing remotely" in report.summary()
 
 
-def test_paused_orphans_of_deleted_rows_are_not_drift(api):
+def test_paused_orphans_of_deleted_rows_are_not_drift(sync_api):
     row = make_row("deleted")
     push()
     row.delete()
@@ -95,15 +95,15 @@ def test_exactly_full_pages_stop_on_the_total(settings, db):
 
 
 @pytest.mark.parametrize("fault", ["500", "403", "malformed", "drop"])
-def test_a_list_error_aborts_never_nothing_there(api, settings, fault):
+def test_a_list_error_aborts_never_nothing_there(sync_api, settings, fault):
     healthchecks(settings, MAX_RETRIES=0)
-    api.add_monitors(remote("x"))
+    sync_api.add_monitors(remote("x"))
     if fault == "malformed":
-        api.malformed_next()
+        sync_api.malformed_next()
     elif fault == "drop":
-        api.drop_next()
+        sync_api.drop_next()
     else:
-        api.fail_next(int(fault))
+        sync_api.fail_next(int(fault))
 
     with pytest.raises(CronitorError) as raised:
         drift()

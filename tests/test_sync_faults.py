@@ -10,7 +10,6 @@ from healthcheck_admin.models import HealthcheckDefinition
 from healthcheck_admin.sync.service import push
 from tests.sync_utils import healthchecks, make_row
 
-pytest_plugins = ["tests.sync_fixtures"]
 pytestmark = pytest.mark.django_db
 
 STATUS = HealthcheckDefinition.STATUS
@@ -20,29 +19,29 @@ def statuses() -> dict[str, str]:
     return dict(HealthcheckDefinition.objects.values_list("key", "status"))
 
 
-def test_a_500_then_success_is_retried_and_the_rows_end_synced(api):
+def test_a_500_then_success_is_retried_and_the_rows_end_synced(sync_api):
     make_row("one")
     make_row("two")
-    api.fail_next(500)
+    sync_api.fail_next(500)
 
     report = push()
 
     assert report.ok
-    assert len(api.monitor_puts()) == 2
+    assert len(sync_api.monitor_puts()) == 2
     assert report.requests == 2
     assert statuses() == {"one": STATUS.synced, "two": STATUS.synced}
 
 
-def test_retries_back_off_exponentially_and_give_up_after_max_retries(api, settings):
+def test_retries_back_off_exponentially_and_give_up_after_max_retries(sync_api, settings):
     healthchecks(settings, MAX_RETRIES=2, BACKOFF_SECONDS=0.1)
     row = make_row("one")
-    api.fail_next(502, times=3)
+    sync_api.fail_next(502, times=3)
     started = time.monotonic()
 
     report = push()
 
     assert time.monotonic() - started >= 0.1 + 0.2
-    assert len(api.monitor_puts()) == 3
+    assert len(sync_api.monitor_puts()) == 3
     assert "Cronitor answered 502" in report.failed["one"]
     row.refresh_from_db()
     assert "gave up after 3 attempts" in row.last_error
@@ -53,15 +52,15 @@ def test_retries_back_off_exponentially_and_give_up_after_max_retries(api, setti
     assert row.status == STATUS.synced
 
 
-def test_a_429_with_retry_after_waits_at_least_that_long(api):
+def test_a_429_with_retry_after_waits_at_least_that_long(sync_api):
     make_row("one")
-    api.rate_limit_next(retry_after=1)
+    sync_api.rate_limit_next(retry_after=1)
     started = time.monotonic()
 
     report = push()
 
     elapsed = time.monotonic() - started
-    puts = api.monitor_puts()
+    puts = sync_api.monitor_puts()
     assert report.ok
     assert elapsed >= 1.0
     assert len(puts) == 2
@@ -69,19 +68,19 @@ def test_a_429_with_retry_after_waits_at_least_that_long(api):
     assert statuses() == {"one": STATUS.synced}
 
 
-def test_a_503_with_retry_after_is_honoured(api):
+def test_a_503_with_retry_after_is_honoured(sync_api):
     make_row("one")
-    api.fail_next(503, headers={"Retry-After": "1"})
+    sync_api.fail_next(503, headers={"Retry-After": "1"})
     started = time.monotonic()
 
     assert push().ok
     assert time.monotonic() - started >= 1.0
 
 
-def test_a_timeout_fails_the_rows_readably_and_the_next_push_syncs(api, settings):
+def test_a_timeout_fails_the_rows_readably_and_the_next_push_syncs(sync_api, settings):
     healthchecks(settings, TIMEOUT=0.5, MAX_RETRIES=1)
     row = make_row("one")
-    api.delay_next(1.0, times=2)
+    sync_api.delay_next(1.0, times=2)
 
     report = push()
 
@@ -99,11 +98,11 @@ def test_a_timeout_fails_the_rows_readably_and_the_next_push_syncs(api, settings
     assert row.last_error == ""
 
 
-def test_a_dropped_connection_fails_the_rows_and_the_next_push_syncs(api, settings):
+def test_a_dropped_connection_fails_the_rows_and_the_next_push_syncs(sync_api, settings):
     healthchecks(settings, MAX_RETRIES=1)
     make_row("one")
     make_row("two")
-    api.drop_next(times=2)
+    sync_api.drop_next(times=2)
 
     report = push()
 
@@ -114,7 +113,7 @@ def test_a_dropped_connection_fails_the_rows_and_the_next_push_syncs(api, settin
     assert statuses() == {"one": STATUS.synced, "two": STATUS.synced}
 
 
-def test_an_unreachable_api_fails_readably(api, settings):
+def test_an_unreachable_api_fails_readably(sync_api, settings):
     healthchecks(settings, API_URL="http://127.0.0.1:9/api", MAX_RETRIES=0)
     make_row("one")
 
@@ -124,35 +123,35 @@ def test_an_unreachable_api_fails_readably(api, settings):
     assert "127.0.0.1:9/api/monitors" in report.failed["one"]
 
 
-def test_a_batch_error_stops_the_later_batches(api, settings):
+def test_a_batch_error_stops_the_later_batches(sync_api, settings):
     healthchecks(settings, BATCH_SIZE=2, MAX_RETRIES=0)
     for n in range(6):
         make_row(f"row-{n}")
-    api.set_down(True)
+    sync_api.set_down(True)
 
     report = push()
 
-    assert len(api.monitor_puts()) == 1
+    assert len(sync_api.monitor_puts()) == 1
     assert len(report.failed) == 6
     assert report.sent == 2
 
 
-def test_a_400_naming_one_bad_monitor_fails_that_row_and_syncs_the_others(api):
+def test_a_400_naming_one_bad_monitor_fails_that_row_and_syncs_the_others(sync_api):
     for key in ("a", "b", "bad", "c"):
         make_row(key)
-    api.reject_monitor("bad", "this monitor is not allowed")
+    sync_api.reject_monitor("bad", "this monitor is not allowed")
 
     report = push()
 
     assert sorted(report.synced) == ["a", "b", "c"]
     assert report.failed == {"bad": "Cronitor rejected the monitor: key: this monitor is not allowed"}
-    assert len(api.monitor_puts()) == 2
+    assert len(sync_api.monitor_puts()) == 2
     bad = HealthcheckDefinition.objects.get(key="bad")
     assert (bad.status, bad.last_error) == (STATUS.failed, report.failed["bad"])
-    assert sorted(api.monitors) == ["a", "b", "c"]
+    assert sorted(sync_api.monitors) == ["a", "b", "c"]
 
 
-def test_a_400_the_api_really_raises_names_the_field(api):
+def test_a_400_the_api_really_raises_names_the_field(sync_api):
     make_row("fine")
     make_row("slow", interval_seconds=10)  # below Cronitor's 30 s minimum
 
@@ -162,22 +161,22 @@ def test_a_400_the_api_really_raises_names_the_field(api):
     assert report.failed["slow"].startswith("Cronitor rejected the monitor: schedule")
 
 
-def test_an_opaque_400_is_bisected_so_the_good_monitors_go_through(api):
+def test_an_opaque_400_is_bisected_so_the_good_monitors_go_through(sync_api):
     for key in ("a", "b", "c", "d"):
         make_row(key)
-    api.fail_next(400, body="<html>Bad Request</html>")
+    sync_api.fail_next(400, body="<html>Bad Request</html>")
 
     report = push()
 
     assert sorted(report.synced) == ["a", "b", "c", "d"]
-    assert len(api.monitor_puts()) == 3  # the whole batch, then each half
+    assert len(sync_api.monitor_puts()) == 3  # the whole batch, then each half
 
 
-def test_a_bad_reply_to_one_half_fails_only_that_half(api):
+def test_a_bad_reply_to_one_half_fails_only_that_half(sync_api):
     for key in ("a", "b", "c", "d"):
         make_row(key)
-    api.fail_next(400, body="<html>Bad Request</html>")
-    api.malformed_next()  # the reply to the first half
+    sync_api.fail_next(400, body="<html>Bad Request</html>")
+    sync_api.malformed_next()  # the reply to the first half
 
     report = push()
 
@@ -186,64 +185,64 @@ def test_a_bad_reply_to_one_half_fails_only_that_half(api):
     assert sorted(report.synced) == ["c", "d"]
 
 
-def test_an_opaque_400_on_one_monitor_fails_it_with_the_body_text(api):
+def test_an_opaque_400_on_one_monitor_fails_it_with_the_body_text(sync_api):
     row = make_row("one")
-    api.fail_next(400, body="<html>Bad Request</html>")
+    sync_api.fail_next(400, body="<html>Bad Request</html>")
 
     report = push()
 
     assert "Cronitor answered 400: <html>Bad Request</html>" in report.failed["one"]
-    assert len(api.monitor_puts()) == 1  # never retried
+    assert len(sync_api.monitor_puts()) == 1  # never retried
     row.refresh_from_db()
     assert row.status == STATUS.failed
 
 
-def test_a_malformed_200_is_an_error_for_the_batch_not_success(api):
+def test_a_malformed_200_is_an_error_for_the_batch_not_success(sync_api):
     row = make_row("one")
-    api.malformed_next()
+    sync_api.malformed_next()
 
     report = push()
 
     assert "not valid JSON" in report.failed["one"]
-    assert len(api.monitor_puts()) == 1
+    assert len(sync_api.monitor_puts()) == 1
     row.refresh_from_db()
     assert (row.status, row.monitor_code) == (STATUS.failed, "")
     assert push().ok
 
 
-def test_a_bad_key_is_permanent_and_never_retried(api, settings):
+def test_a_bad_key_is_permanent_and_never_retried(sync_api, settings):
     healthchecks(settings, API_KEY="wrong-key-123")
     make_row("one")
     make_row("two")
 
     report = push()
 
-    assert len(api.requests) == 1
+    assert len(sync_api.requests) == 1
     assert "Cronitor refused the API key (403" in report.failed["one"]
     assert "HEALTHCHECKS['API_KEY']" in report.failed["one"]
     assert "wrong-key-123" not in report.failed["one"]
 
 
 @pytest.mark.parametrize("status", [401, 404, 409, 422])
-def test_other_4xx_are_never_retried(api, status):
+def test_other_4xx_are_never_retried(sync_api, status):
     make_row("one")
-    api.fail_next(status, times=3)
+    sync_api.fail_next(status, times=3)
 
     report = push()
 
-    assert len(api.monitor_puts()) == 1
+    assert len(sync_api.monitor_puts()) == 1
     expected = "refused the API key" if status == 401 else f"Cronitor answered {status}"
     assert expected in report.failed["one"]
 
 
-def test_a_missing_api_key_sends_nothing_and_names_the_setting(api, settings, monkeypatch):
+def test_a_missing_api_key_sends_nothing_and_names_the_setting(sync_api, settings, monkeypatch):
     monkeypatch.delenv("CRONITOR_API_KEY", raising=False)
     healthchecks(settings, API_KEY=None)
     row = make_row("one")
 
     report = push()
 
-    assert api.requests == []
+    assert sync_api.requests == []
     assert "HEALTHCHECKS['API_KEY']" in report.failed["one"]
     assert "CRONITOR_API_KEY" in report.failed["one"]
     row.refresh_from_db()

@@ -15,7 +15,6 @@ from healthcheck_admin.testing import CronitorEmulator
 from healthcheck_admin.upsert import sync_code_checks
 from tests.sync_utils import healthchecks, make_row
 
-pytest_plugins = ["tests.sync_fixtures"]
 pytestmark = pytest.mark.django_db
 
 STATUS = HealthcheckDefinition.STATUS
@@ -31,10 +30,10 @@ def mark_removed(row: HealthcheckDefinition) -> HealthcheckDefinition:
     return row
 
 
-def pushed_then_removed(api: CronitorEmulator, key: str = "gone") -> HealthcheckDefinition:
+def pushed_then_removed(sync_api: CronitorEmulator, key: str = "gone") -> HealthcheckDefinition:
     row = make_row(key, source="code")
     assert push().ok
-    api.requests.clear()
+    sync_api.requests.clear()
     return mark_removed(row)
 
 
@@ -42,26 +41,26 @@ def foreign(key: str, tags: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:
     return {"type": "check", "key": key, "request": {"url": "https://example.com/"}, "tags": list(tags)}
 
 
-def paths(api: CronitorEmulator) -> list[tuple[str, str]]:
-    return [(r.method, r.path) for r in api.requests]
+def paths(sync_api: CronitorEmulator) -> list[tuple[str, str]]:
+    return [(r.method, r.path) for r in sync_api.requests]
 
 
-def test_pause_is_the_default_and_trusts_the_tag_we_pushed(api):
-    row = pushed_then_removed(api)
+def test_pause_is_the_default_and_reads_the_ownership_tag_remotely(sync_api):
+    row = pushed_then_removed(sync_api)
 
     report = push()
 
-    assert paths(api) == [("GET", "/api/monitors/gone/pause")]
+    assert paths(sync_api) == [("GET", "/api/monitors/gone"), ("GET", "/api/monitors/gone/pause")]
     assert report.removed == ["gone"]
-    assert api.monitors["gone"]["paused"] is True
+    assert sync_api.monitors["gone"]["paused"] is True
     row.refresh_from_db()
     assert (row.status, row.last_error) == (STATUS.removed, "")
     assert row.monitor_code  # kept: the monitor still exists, paused
-    api.requests.clear()
+    sync_api.requests.clear()
     assert push().requests == 0
 
 
-def test_code_rows_no_longer_declared_are_paused_after_the_upsert(api):
+def test_code_rows_no_longer_declared_are_paused_after_the_upsert(sync_api):
     make_row("old-code-check", source="code")
     push()
 
@@ -70,16 +69,16 @@ def test_code_rows_no_longer_declared_are_paused_after_the_upsert(api):
 
     assert result.removed == ["old-code-check"]
     assert "old-code-check" in report.removed
-    assert api.monitors["old-code-check"]["paused"] is True
+    assert sync_api.monitors["old-code-check"]["paused"] is True
 
 
-def test_delete_waits_for_confirmation(api, settings):
+def test_delete_waits_for_confirmation(sync_api, settings):
     healthchecks(settings, ON_REMOVE="delete")
-    row = pushed_then_removed(api)
+    row = pushed_then_removed(sync_api)
 
     report = push()
 
-    assert api.requests == []
+    assert sync_api.requests == []
     assert report.pending_deletion == ["gone"]
     assert "deletion pending" in report.summary()
     row.refresh_from_db()
@@ -88,53 +87,53 @@ def test_delete_waits_for_confirmation(api, settings):
 
     report = push(confirm_delete=True)
 
-    assert paths(api) == [("DELETE", "/api/monitors/gone")]
-    assert "gone" not in api.monitors
+    assert paths(sync_api) == [("GET", "/api/monitors/gone"), ("DELETE", "/api/monitors/gone")]
+    assert "gone" not in sync_api.monitors
     assert report.removed == ["gone"]
     row.refresh_from_db()
     assert (row.status, row.monitor_code, row.pushed_fingerprint) == (STATUS.removed, "", "")
 
 
-def test_keep_leaves_the_monitor_alone_and_marks_the_row(api, settings):
+def test_keep_leaves_the_monitor_alone_and_marks_the_row(sync_api, settings):
     healthchecks(settings, ON_REMOVE="keep")
-    row = pushed_then_removed(api)
+    row = pushed_then_removed(sync_api)
 
     report = push()
 
-    assert api.requests == []
+    assert sync_api.requests == []
     assert report.removed == ["gone"]
-    assert api.monitors["gone"]["paused"] is False
+    assert sync_api.monitors["gone"]["paused"] is False
     row.refresh_from_db()
     assert row.status == STATUS.removed
 
 
 @pytest.mark.parametrize("policy", ["pause", "delete"])
-def test_a_monitor_without_our_tag_is_never_paused_or_deleted(api, settings, policy):
+def test_a_monitor_without_our_tag_is_never_paused_or_deleted(sync_api, settings, policy):
     healthchecks(settings, ON_REMOVE=policy)
-    api.add_monitors(foreign("theirs", tags=["someone-else"]))
+    sync_api.add_monitors(foreign("theirs", tags=["someone-else"]))
     row = mark_removed(make_row("theirs", source="code"))  # never pushed by us
 
     report = push(confirm_delete=True)
 
-    assert paths(api) == [("GET", "/api/monitors/theirs")]
+    assert paths(sync_api) == [("GET", "/api/monitors/theirs")]
     assert report.not_owned == ["theirs"]
-    assert api.monitors["theirs"]["paused"] is False
+    assert sync_api.monitors["theirs"]["paused"] is False
     row.refresh_from_db()
     assert row.status == STATUS.removed
 
 
-def test_a_monitor_with_our_tag_is_paused_after_checking(api):
-    api.add_monitors(foreign("ours", tags=[OWN_TAG]))
+def test_a_monitor_with_our_tag_is_paused_after_checking(sync_api):
+    sync_api.add_monitors(foreign("ours", tags=[OWN_TAG]))
     mark_removed(make_row("ours", source="code"))
 
     report = push()
 
-    assert paths(api) == [("GET", "/api/monitors/ours"), ("GET", "/api/monitors/ours/pause")]
+    assert paths(sync_api) == [("GET", "/api/monitors/ours"), ("GET", "/api/monitors/ours/pause")]
     assert report.removed == ["ours"]
-    assert api.monitors["ours"]["paused"] is True
+    assert sync_api.monitors["ours"]["paused"] is True
 
 
-def test_a_404_means_nothing_to_do(api):
+def test_a_404_means_nothing_to_do(sync_api):
     row = mark_removed(make_row("never-there", source="code"))
 
     report = push()
@@ -144,26 +143,26 @@ def test_a_404_means_nothing_to_do(api):
     assert row.status == STATUS.removed
 
 
-def test_an_error_while_checking_ownership_is_retried_later_never_missing(api, settings):
+def test_an_error_while_checking_ownership_is_retried_later_never_missing(sync_api, settings):
     healthchecks(settings, MAX_RETRIES=0)
-    api.add_monitors(foreign("ours", tags=[OWN_TAG]))
+    sync_api.add_monitors(foreign("ours", tags=[OWN_TAG]))
     row = mark_removed(make_row("ours", source="code"))
-    api.fail_next(500, method="GET")
+    sync_api.fail_next(500, method="GET")
 
     report = push()
 
     assert "Cronitor answered 500" in report.failed["ours"]
     row.refresh_from_db()
     assert row.status == STATUS.failed
-    assert api.monitors["ours"]["paused"] is False
+    assert sync_api.monitors["ours"]["paused"] is False
     assert push().removed == ["ours"]
-    assert api.monitors["ours"]["paused"] is True
+    assert sync_api.monitors["ours"]["paused"] is True
 
 
-def test_a_failed_pause_is_retried_on_the_next_push(api, settings):
+def test_a_failed_pause_is_retried_on_the_next_push(sync_api, settings):
     healthchecks(settings, MAX_RETRIES=0)
-    row = pushed_then_removed(api)
-    api.fail_next(503, method="GET")
+    row = pushed_then_removed(sync_api)
+    sync_api.fail_next(503, method="GET")
 
     assert "Cronitor answered 503" in push().failed["gone"]
     row.refresh_from_db()
@@ -171,10 +170,10 @@ def test_a_failed_pause_is_retried_on_the_next_push(api, settings):
     assert push().removed == ["gone"]
 
 
-def test_a_deleted_row_leaves_a_tombstone_that_the_next_push_removes(api):
+def test_a_deleted_row_leaves_a_tombstone_that_the_next_push_removes(sync_api):
     row = make_row("deleted-admin-row")
     push()
-    api.requests.clear()
+    sync_api.requests.clear()
 
     row.delete()  # the post_delete receiver records the tombstone
     assert Tombstone.objects.filter(key="deleted-admin-row").exists()
@@ -182,16 +181,16 @@ def test_a_deleted_row_leaves_a_tombstone_that_the_next_push_removes(api):
     report = push()
 
     url = "/api/monitors/deleted-admin-row"
-    assert paths(api) == [("GET", url), ("GET", f"{url}/pause")]
+    assert paths(sync_api) == [("GET", url), ("GET", f"{url}/pause")]
     assert report.removed == ["deleted-admin-row"]
     assert not Tombstone.objects.exists()
 
 
-def test_a_tombstone_keeps_its_error_until_the_removal_succeeds(api, settings):
+def test_a_tombstone_keeps_its_error_until_the_removal_succeeds(sync_api, settings):
     healthchecks(settings, MAX_RETRIES=0)
-    api.add_monitors(foreign("t1", tags=[OWN_TAG]))
+    sync_api.add_monitors(foreign("t1", tags=[OWN_TAG]))
     Tombstone.objects.create(key="t1")
-    api.fail_next(500)
+    sync_api.fail_next(500)
 
     assert "t1" in push().failed
     assert "Cronitor answered 500" in Tombstone.objects.get(key="t1").last_error
@@ -199,7 +198,7 @@ def test_a_tombstone_keeps_its_error_until_the_removal_succeeds(api, settings):
     assert not Tombstone.objects.exists()
 
 
-def test_remove_monitor_applies_on_remove_to_one_key(api):
+def test_remove_monitor_applies_on_remove_to_one_key(sync_api):
     row = make_row("single")
     push()
     row.refresh_from_db()
@@ -208,13 +207,13 @@ def test_remove_monitor_applies_on_remove_to_one_key(api):
 
     remove_monitor("single", code)
 
-    assert api.monitors["single"]["paused"] is True
+    assert sync_api.monitors["single"]["paused"] is True
     assert not Tombstone.objects.exists()
 
 
-def test_remove_monitor_keeps_the_tombstone_when_it_fails(api, settings, caplog):
+def test_remove_monitor_keeps_the_tombstone_when_it_fails(sync_api, settings, caplog):
     healthchecks(settings, MAX_RETRIES=0)
-    api.set_down(True)
+    sync_api.set_down(True)
 
     remove_monitor("unreachable")
 
@@ -222,17 +221,17 @@ def test_remove_monitor_keeps_the_tombstone_when_it_fails(api, settings, caplog)
     assert "Removing monitor 'unreachable' failed" in caplog.text
 
 
-def test_a_tombstone_for_a_key_in_use_again_is_discarded(api):
+def test_a_tombstone_for_a_key_in_use_again_is_discarded(sync_api):
     make_row("reused")
     push()
     Tombstone.objects.create(key="reused")
-    api.requests.clear()
+    sync_api.requests.clear()
 
     push()
 
     assert not Tombstone.objects.exists()
-    assert api.requests == []
-    assert api.monitors["reused"]["paused"] is False
+    assert sync_api.requests == []
+    assert sync_api.monitors["reused"]["paused"] is False
 
 
 def test_record_deletion_stores_key_and_code():
@@ -243,10 +242,10 @@ def test_record_deletion_stores_key_and_code():
     assert (tombstone.key, tombstone.monitor_code) == ("x", "abc123")
 
 
-def test_dry_run_lists_removals_without_acting(api):
-    pushed_then_removed(api)
+def test_dry_run_lists_removals_without_acting(sync_api):
+    pushed_then_removed(sync_api)
 
     report = push(dry_run=True)
 
     assert report.would_remove == ["gone"]
-    assert api.requests == []
+    assert sync_api.requests == []

@@ -16,21 +16,20 @@ from healthcheck_admin.sync.payload import PayloadError, fingerprint, monitor_fo
 from healthcheck_admin.sync.service import push
 from tests.sync_utils import SECRET_HEADER, command, healthchecks, make_row
 
-pytest_plugins = ["tests.sync_fixtures"]
 pytestmark = pytest.mark.django_db
 
 STATUS = HealthcheckDefinition.STATUS
 TOKEN = "tok-from-the-environment-42"
 
 
-def test_env_references_are_resolved_at_push_time_and_stored_unresolved(api, monkeypatch):
+def test_env_references_are_resolved_at_push_time_and_stored_unresolved(sync_api, monkeypatch):
     monkeypatch.setenv("HC_TEST_TOKEN", TOKEN)
     reference = "env:HC_TEST_TOKEN"
     row = make_row("one", headers={"Authorization": reference}, cookies={"session": reference})
 
     assert push().ok
 
-    request = api.sent_monitors()[0]["request"]
+    request = sync_api.sent_monitors()[0]["request"]
     assert request["headers"] == {"Authorization": TOKEN}
     assert request["cookies"] == {"session": TOKEN}
     row.refresh_from_db()
@@ -41,7 +40,7 @@ def test_env_references_are_resolved_at_push_time_and_stored_unresolved(api, mon
     assert row.pushed_fingerprint == fingerprint(monitor_for(row))
 
 
-def test_a_missing_variable_fails_that_row_only(api, monkeypatch):
+def test_a_missing_variable_fails_that_row_only(sync_api, monkeypatch):
     monkeypatch.delenv("HC_NOT_SET", raising=False)
     row = make_row("needs-secret", headers={"X-Token": "env:HC_NOT_SET"})
     make_row("plain")
@@ -54,7 +53,7 @@ def test_a_missing_variable_fails_that_row_only(api, monkeypatch):
     assert "HC_NOT_SET" not in error  # the reference is a secret too: the error names the header
     row.refresh_from_db()
     assert row.status == STATUS.failed
-    assert [m["key"] for m in api.sent_monitors()] == ["plain"]
+    assert [m["key"] for m in sync_api.sent_monitors()] == ["plain"]
 
 
 def test_resolve_raises_payload_error_naming_the_cookie_not_the_variable(monkeypatch):
@@ -87,7 +86,9 @@ def test_mask_monitor_masks_sensitive_headers_and_cookies(settings):
     assert masked["cookies"] == {"sid": "********"}
 
 
-def test_a_literal_sensitive_header_never_reaches_the_database_logs_or_output(api, all_logs, monkeypatch):
+def test_a_literal_sensitive_header_never_reaches_the_database_logs_or_output(
+    sync_api, debug_logs, monkeypatch
+):
     monkeypatch.setenv("HC_TEST_TOKEN", TOKEN)
     make_row("one", headers={"Authorization": SECRET_HEADER, "X-Api-Key": "env:HC_TEST_TOKEN"})
 
@@ -100,43 +101,43 @@ def test_a_literal_sensitive_header_never_reaches_the_database_logs_or_output(ap
     out4, err4 = command("push", "--dry-run", verbosity=2)
     out5, err5 = command("list", "--json")
 
-    assert api.sent_monitors()[0]["request"]["headers"]["Authorization"] == SECRET_HEADER  # it was sent
-    captured = "".join([out, err, out2, err2, out3, err3, out4, err4, out5, err5, all_logs.text])
-    for secret in (SECRET_HEADER, "s3cr3t", TOKEN, api.api_key):
+    assert sync_api.sent_monitors()[0]["request"]["headers"]["Authorization"] == SECRET_HEADER  # it was sent
+    captured = "".join([out, err, out2, err2, out3, err3, out4, err4, out5, err5, debug_logs.text])
+    for secret in (SECRET_HEADER, "s3cr3t", TOKEN, sync_api.api_key):
         assert secret not in captured
     assert SECRET_HEADER not in json.dumps(row.pushed_payload)
     assert "~ one (update)" in out3
 
 
-def test_the_api_key_never_appears_in_errors_logs_or_output(api, settings, all_logs):
+def test_the_api_key_never_appears_in_errors_logs_or_output(sync_api, settings, debug_logs):
     healthchecks(settings, MAX_RETRIES=1)
-    secret_key = api.api_key
+    secret_key = sync_api.api_key
     make_row("one")
-    api.fail_next(400, body=f"bad request for key {secret_key}")
-    api.fail_next(500, body={"detail": f"boom {secret_key}"}, times=2)
+    sync_api.fail_next(400, body=f"bad request for key {secret_key}")
+    sync_api.fail_next(500, body={"detail": f"boom {secret_key}"}, times=2)
 
     report = push()
     with pytest.raises(Exception) as raised:
         command("push")
 
-    everything = json.dumps(report.as_dict()) + str(raised.value) + all_logs.text
+    everything = json.dumps(report.as_dict()) + str(raised.value) + debug_logs.text
     assert secret_key not in everything
     assert "********" in report.failed["one"]
     with CronitorBackend() as backend:
         assert secret_key not in repr(backend)
 
 
-def test_the_backend_masks_its_key_in_errors_and_constructing_one_reads_no_settings(settings, api):
-    api.fail_next(404, body={"detail": f"no monitor for key {api.api_key}"}, method="GET")
+def test_the_backend_masks_its_key_in_errors_and_constructing_one_reads_no_settings(settings, sync_api):
+    sync_api.fail_next(404, body={"detail": f"no monitor for key {sync_api.api_key}"}, method="GET")
     with CronitorBackend() as backend, pytest.raises(CronitorError) as raised:
         backend.pause("gone")
-    assert api.api_key not in str(raised.value)
+    assert sync_api.api_key not in str(raised.value)
     assert "********" in raised.value.message
     healthchecks(settings, API_KEY="another-key-1234")  # CronitorError itself neither reads nor masks
     assert CronitorError("said another-key-1234", permanent=True).message == "said another-key-1234"
 
 
-def test_wrong_key_error_does_not_echo_it(api, settings):
+def test_wrong_key_error_does_not_echo_it(sync_api, settings):
     healthchecks(settings, API_KEY="the-wrong-key-999")
     with CronitorBackend() as backend, pytest.raises(CronitorError) as raised:
         backend.list_monitors()

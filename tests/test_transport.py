@@ -19,8 +19,6 @@ from tests.servers import counting_listeners, serve, trickling_server
 from tests.sync_utils import healthchecks
 from tests.utils import run_row, unsaved_row
 
-pytest_plugins = ["tests.sync_fixtures"]
-
 #: Far beyond any deadline used here and far below "for ever": a trickle without a deadline never ends.
 WALL_LIMIT = 30.0
 MONITOR = {"key": "t-one", "type": "check", "request": {"url": "https://example.com/"}}
@@ -60,9 +58,9 @@ def test_a_trickling_cronitor_reply_ends_at_the_deadline(phase: str) -> None:
 
 @pytest.mark.parametrize("status", [301, 302, 307, 308])
 def test_the_cronitor_client_never_follows_a_redirect_with_the_key_or_payload(status: int) -> None:
-    with counting_listeners("127.0.0.2") as elsewhere, serve() as api:
+    with counting_listeners("127.0.0.2") as elsewhere, serve() as sync_api:
         other = f"http://127.0.0.2:{elsewhere.port}/api"
-        api_url = api.url(f"/redirect?code={status}&to={quote(other, safe='')}")
+        api_url = sync_api.url(f"/redirect?code={status}&to={quote(other, safe='')}")
         with CronitorBackend(api_url=api_url, api_key="k-secret-123456", max_retries=3) as backend:
             result = backend.put_monitors([MONITOR])
         assert elsewhere.count == 0
@@ -71,21 +69,21 @@ def test_the_cronitor_client_never_follows_a_redirect_with_the_key_or_payload(st
     assert "k-secret" not in result.errors["t-one"]
     assert result.abort
     assert backend.request_count == 1, "a redirect is permanent: no retry"
-    assert [request["method"] for request in api.recorder.seen] == ["PUT"]
+    assert [request["method"] for request in sync_api.recorder.seen] == ["PUT"]
 
 
-def test_429_is_retried_and_other_4xx_are_not(api: Any) -> None:
+def test_429_is_retried_and_other_4xx_are_not(sync_api: Any) -> None:
     backend = CronitorBackend(max_retries=2, backoff_seconds=0.0)
-    api.fail_next(429, headers={"Retry-After": "0"})
+    sync_api.fail_next(429, headers={"Retry-After": "0"})
     assert backend.put_monitors([MONITOR]).ok
     assert backend.request_count == 2, "a 429 is transient: the retry loop must send again"
     for status in (403, 404, 409, 422):
-        api.fail_next(status, body={"detail": "no"})
+        sync_api.fail_next(status, body={"detail": "no"})
         before = backend.request_count
         result = backend.put_monitors([MONITOR])
         assert not result.ok
         assert backend.request_count - before == 1, f"{status} is permanent and must not be retried"
-    api.fail_next(429, times=5, headers={"Retry-After": "0"})
+    sync_api.fail_next(429, times=5, headers={"Retry-After": "0"})
     result = backend.put_monitors([MONITOR])
     assert "rate limited by Cronitor (429) (gave up after 3 attempts)" in result.errors["t-one"]
 

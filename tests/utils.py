@@ -155,3 +155,33 @@ def make_row(**values: Any) -> HealthcheckDefinition:
 def sent_keys() -> list[str]:
     """The keys the locmem backend was sent, in order."""
     return [monitor["key"] for monitor in locmem.outbox]
+
+
+@contextmanager
+def secrets_emulator(
+    settings: Any,
+    monkeypatch: Any,
+    api_key: str,
+    environment: dict[str, str],
+    sensitive: list[str],
+    **values: Any,
+) -> Iterator[CronitorEmulator]:
+    """An emulator accepting ``api_key`` only, HEALTHCHECKS pointing at it with ``values``, and the
+    ``environment`` (the values of ``env:`` references) set; CRONITOR_API_KEY unset."""
+    monkeypatch.delenv("CRONITOR_API_KEY", raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    with CronitorEmulator(api_keys=(api_key,)) as emulator:
+        settings.HEALTHCHECKS = {
+            **settings.HEALTHCHECKS,
+            "BACKEND": "healthcheck_admin.backends.cronitor.CronitorBackend",
+            "API_URL": emulator.url,
+            "API_KEY": api_key,
+            "BACKOFF_SECONDS": 0.01,
+            "MAX_RETRIES": 1,
+            "SYNC_ON_SAVE": False,
+            "SENSITIVE_HEADERS": sensitive,
+            "RUN_ALLOWED_HOSTS": ["127.0.0.1"],
+            **values,
+        }
+        yield emulator

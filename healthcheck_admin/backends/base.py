@@ -7,7 +7,7 @@ talks to :class:`BaseBackend` only, and ``HEALTHCHECKS["BACKEND"]`` picks the cl
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
@@ -34,6 +34,17 @@ class CronitorError(Exception):
         super().__init__(self.message)
 
 
+class RemoteUnknown(CronitorError):
+    """The backend cannot read Cronitor (console, dummy): remote state is unknown, not empty."""
+
+    def __init__(self, backend: str) -> None:
+        super().__init__(
+            f"the {backend} backend sends nothing to Cronitor and cannot read it back, so the remote "
+            "monitors are unknown; use the Cronitor backend (set an API key) to read them",
+            permanent=True,
+        )
+
+
 @dataclass
 class BatchResult:
     """The outcome of :meth:`BaseBackend.put_monitors`.
@@ -46,6 +57,8 @@ class BatchResult:
 
     codes: dict[str, str] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
+    #: Accepted keys that Cronitor saved ``disabled`` (e.g. over quota), with a message.
+    disabled: dict[str, str] = field(default_factory=dict)
     error: str | None = None
     abort: bool = False
 
@@ -74,11 +87,21 @@ class BaseBackend:
     ``request_count`` counts the HTTP requests this instance made (0 for local backends).
     Backends are context managers: ``close()`` runs on exit.
 
+    ``real_account`` is True for a backend that talks to a real Cronitor account: only such a
+    backend may overwrite bookkeeping recorded for a real account (see
+    :mod:`healthcheck_admin.sync.account`). ``records_codes`` is False for backends whose codes
+    are stand-ins that must never be stored (console, dummy).
+
     Secrets: :meth:`own_secrets` names the backend's own (an API key); the service adds
     the resolved secrets of what it sends with :meth:`hide`. A backend passes
     :attr:`secrets` to :func:`healthcheck_admin.redaction.clip` for any text a server
     sent, and callers use :meth:`scrub`, never the backend's attributes.
     """
+
+    real_account = False
+    records_codes = True
+    api_url = ""
+    api_key = ""
 
     def __init__(self, **kwargs: Any) -> None:
         self.request_count = 0
@@ -121,8 +144,15 @@ class BaseBackend:
         raise NotImplementedError("a backend must implement delete()")
 
     def list_monitors(self, tag: str | None = None) -> list[dict[str, Any]]:
-        """Every remote monitor (all pages), only those tagged ``tag`` when given; errors raise."""
-        raise NotImplementedError("a backend must implement list_monitors()")
+        """Every remote monitor (all pages), only those tagged ``tag`` when given; errors raise.
+
+        A backend that cannot read Cronitor raises :class:`RemoteUnknown`: never "nothing there".
+        """
+        return list(self.iter_monitors(tag))
+
+    def iter_monitors(self, tag: str | None = None) -> Iterator[dict[str, Any]]:
+        """The remote monitors one page at a time (one request per page); errors raise."""
+        raise NotImplementedError("a backend must implement iter_monitors()")
 
     def close(self) -> None:
         """Release connections; the instance may not be used afterwards."""

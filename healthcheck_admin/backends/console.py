@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from typing import Any, TextIO
 
-from healthcheck_admin.backends.base import BaseBackend, BatchResult, fake_code
+from healthcheck_admin.backends.base import BaseBackend, BatchResult, RemoteUnknown, fake_code
 from healthcheck_admin.conf import app_settings
 from healthcheck_admin.redaction import MASK, mask_headers, mask_monitor
 
 
 class ConsoleBackend(BaseBackend):
-    """Codes are deterministic (``"con"`` + 6 hex digits of the key's SHA-1)."""
+    """Codes are deterministic (``"con"`` + 6 hex digits of the key's SHA-1) and never stored."""
+
+    records_codes = False
 
     def __init__(self, stream: TextIO | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -49,5 +52,5 @@ class ConsoleBackend(BaseBackend):
     def delete(self, key: str) -> None:
         self._write("DELETE", f"/monitors/{key}")
 
-    def list_monitors(self, tag: str | None = None) -> list[dict[str, Any]]:
-        return []
+    def iter_monitors(self, tag: str | None = None) -> Iterator[dict[str, Any]]:
+        raise RemoteUnknown("console")

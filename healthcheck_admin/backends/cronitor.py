@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
@@ -42,6 +43,8 @@ class CronitorBackend(BaseBackend):
 
     ``page_size`` is sent as ``pageSize`` when listing; None leaves the server's default.
     """
+
+    real_account = True
 
     def __init__(
         self,
@@ -222,6 +225,10 @@ class CronitorBackend(BaseBackend):
                 code = attributes.get("code") or doc.get("code")
                 if isinstance(key, str) and isinstance(code, str):
                     codes[key] = code
+        quota = data.get("monitor_quota") if isinstance(data, dict) else None
+        for doc in documents if isinstance(documents, list) else []:
+            if isinstance(doc, dict) and doc.get("disabled") and isinstance(doc.get("key"), str):
+                result.disabled[doc["key"]] = disabled_message(quota)
         for key in monitor_keys(part):
             if key in codes:
                 result.codes[key] = codes[key]
@@ -267,9 +274,9 @@ class CronitorBackend(BaseBackend):
             raise status_error(where("DELETE", path, self.api_url), response, self.secrets)
 
     # -- listing -------------------------------------------------------------------------------
-    def list_monitors(self, tag: str | None = None) -> list[dict[str, Any]]:
+    def iter_monitors(self, tag: str | None = None) -> Iterator[dict[str, Any]]:
+        """One ``GET /monitors`` per page; stops on an empty or short page, or at the total."""
         self._require_key()
-        found: list[dict[str, Any]] = []
         size: int | None = self.page_size
         for page in range(1, MAX_PAGES + 1):
             params: dict[str, Any] = {"page": page}
@@ -278,12 +285,20 @@ class CronitorBackend(BaseBackend):
             if tag:
                 params["tag"] = tag
             items, meta_size, total = page_of(self._json("GET", "/monitors", params=params))
-            found.extend(items)
+            yield from (m for m in items if tag is None or tag in (m.get("tags") or []))
             size = meta_size or size or len(items)
             if not items or len(items) < size or (total is not None and page * size >= total):
-                break
-        else:
-            raise CronitorError(
-                f"GET /monitors returned more than {MAX_PAGES} pages; stopped", permanent=False
-            )
-        return [m for m in found if tag is None or tag in (m.get("tags") or [])]
+                return
+        raise CronitorError(f"GET /monitors returned more than {MAX_PAGES} pages; stopped", permanent=False)
+
+
+def disabled_message(quota: Any) -> str:
+    """The row's ``last_error`` for a monitor Cronitor saved disabled."""
+    detail = ""
+    if isinstance(quota, dict):
+        shown = ", ".join(f"{k}={v!r}" for k, v in sorted(quota.items()) if isinstance(v, (int, str)))
+        detail = f" (monitor_quota: {shown})" if shown else ""
+    return (
+        "Cronitor saved this monitor disabled, so it is not probed: the account is over its plan's "
+        f"monitor limit{detail}; raise the limit or remove monitors, then push again"
+    )

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
-from healthcheck_admin.backends.base import BaseBackend, BatchResult, monitor_keys
+from healthcheck_admin.backends.base import BaseBackend, BatchResult, RemoteUnknown, monitor_keys
 
 
 class DummyBackend(BaseBackend):
-    """Accepts every monitor with an empty code; remote state is always empty."""
+    """Accepts every monitor with an empty code; remote state is unknown (listing raises)."""
+
+    records_codes = False
 
     def put_monitors(self, monitors: list[dict[str, Any]], *, rollback: bool = False) -> BatchResult:
         return BatchResult(codes=dict.fromkeys(monitor_keys(monitors), ""))
@@ -25,5 +28,5 @@ class DummyBackend(BaseBackend):
     def delete(self, key: str) -> None:
         return None
 
-    def list_monitors(self, tag: str | None = None) -> list[dict[str, Any]]:
-        return []
+    def iter_monitors(self, tag: str | None = None) -> Iterator[dict[str, Any]]:
+        raise RemoteUnknown("dummy")

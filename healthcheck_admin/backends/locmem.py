@@ -8,6 +8,7 @@ Reset them in your tests with :func:`reset`.
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
 from typing import Any
 
 from healthcheck_admin.backends.base import BaseBackend, BatchResult, CronitorError, fake_code
@@ -63,6 +64,6 @@ class LocmemBackend(BaseBackend):
             raise _not_found(key)
         deleted.append(key)
 
-    def list_monitors(self, tag: str | None = None) -> list[dict[str, Any]]:
+    def iter_monitors(self, tag: str | None = None) -> Iterator[dict[str, Any]]:
         found = [m for m in monitors.values() if tag is None or tag in (m.get("tags") or [])]
-        return copy.deepcopy(found)
+        return iter(copy.deepcopy(found))

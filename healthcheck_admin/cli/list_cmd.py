@@ -10,8 +10,11 @@ from django.core.management.base import BaseCommand, CommandParser
 from healthcheck_admin.models import HealthcheckDefinition
 from healthcheck_admin.upsert import sync_code_checks
 
-HELP = "List every check (after upserting the code-defined ones): key, source, method, URL, status."
-COLUMNS = ("key", "source", "method", "url", "status")
+HELP = (
+    "List every check (after upserting the code-defined ones): health (as the last refresh read it), "
+    "key, source, method, URL, status."
+)
+COLUMNS = ("health", "key", "source", "method", "url", "status")
 
 
 def add_arguments(parser: CommandParser) -> None:
@@ -27,6 +30,10 @@ def status_of(row: HealthcheckDefinition) -> str:
 
 def describe(row: HealthcheckDefinition) -> dict[str, Any]:
     return {
+        "health": row.health,
+        "health_event": row.health_event,
+        "health_event_at": row.health_event_at.isoformat() if row.health_event_at else None,
+        "health_read_at": row.health_read_at.isoformat() if row.health_read_at else None,
         "key": row.key,
         "source": row.source,
         "method": row.method,
@@ -51,4 +58,6 @@ def handle(command: BaseCommand, options: dict[str, Any]) -> None:
     for row in rows:
         line = "  ".join(str(row[name]).ljust(widths[name]) for name in COLUMNS).rstrip()
         command.stdout.write(command.style.ERROR(line) if row["last_error"] else line)
+        if row["last_error"] and row["status"] == HealthcheckDefinition.STATUS.disabled:
+            command.stdout.write(f"    {row['last_error']}")
     command.stdout.write(f"{len(rows)} check{'' if len(rows) == 1 else 's'}")

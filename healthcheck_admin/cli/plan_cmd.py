@@ -1,7 +1,8 @@
-"""``manage.py healthchecks plan [--json] [--exit-code] [--validate]``: what a push would do.
+"""``manage.py healthchecks plan [--json] [--exit-code] [--validate] [--no-refresh]``.
 
-Exit codes: 0 done; 2 with ``--exit-code`` when changes are pending; 1 when ``--validate``
-finds monitors that Cronitor rejects.
+Reads Cronitor first (unless ``--no-refresh``) and shows what a push would do. Exit codes:
+0 done; 2 with ``--exit-code`` when changes are pending; 1 when the remote monitors cannot
+be read, or ``--validate`` finds monitors that Cronitor rejects.
 """
 
 from __future__ import annotations
@@ -11,20 +12,37 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from healthcheck_admin.backends.base import CronitorError
 from healthcheck_admin.sync.plan import PlanItem, counts, plan, summary
 from healthcheck_admin.sync.report import PushReport
 from healthcheck_admin.upsert import sync_code_checks
 
 HELP = (
-    "Show, for every row, create / update (with a field diff) / unchanged / remove / delete; sends nothing."
+    "Read Cronitor, then show per row create / update / adopt / conflict (with a diff naming the "
+    "remote value) / unchanged / disabled / remove / delete; sends nothing."
 )
-SIGNS = {"create": "+", "update": "~", "unchanged": "=", "remove": "-", "delete": "-"}
+SIGNS = {
+    "create": "+",
+    "update": "~",
+    "adopt": "&",
+    "conflict": "!",
+    "unchanged": "=",
+    "disabled": "x",
+    "remove": "-",
+    "delete": "-",
+}
+DIFFED = frozenset({"update", "adopt", "conflict"})
 
 
 def add_arguments(parser: CommandParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the plan as JSON")
     parser.add_argument(
         "--exit-code", action="store_true", help="exit with status 2 when changes are pending"
+    )
+    parser.add_argument(
+        "--no-refresh",
+        action="store_true",
+        help="do not read Cronitor first: compare with the bookkeeping only (fast, may be stale)",
     )
     parser.add_argument(
         "--validate",
@@ -38,8 +56,17 @@ def _lines(item: PlanItem) -> list[str]:
     if item.action == "delete":
         label += " - needs 'push --yes'"
     lines = [label]
-    if item.action == "update":
-        lines += [f"    {name}: {old!r} -> {new!r}" for name, (old, new) in item.diff.items()]
+    if item.action in DIFFED:
+        for name, (old, new) in item.diff.items():
+            origin = item.sources.get(name)
+            why = {"code": " (changed in code)", "dashboard": " (changed on the dashboard)"}.get(
+                origin or "", ""
+            )
+            if origin == "both":
+                why = " (CONFLICT: changed on the dashboard and in code; code wins)"
+            lines.append(f"    {name}: {old!r} -> {new!r}{why}")
+    if item.note:
+        lines.append(f"    note: {item.note}")
     if item.error:
         lines.append(f"    error: {item.error}")
     return lines
@@ -47,7 +74,7 @@ def _lines(item: PlanItem) -> list[str]:
 
 def _write_text(command: BaseCommand, items: list[PlanItem], verbosity: int) -> None:
     for item in items:
-        if item.action == "unchanged" and verbosity < 2:
+        if item.action == "unchanged" and verbosity < 2 and not item.note:
             continue
         style = command.style.ERROR if item.error and item.action != "update" else command.style.WARNING
         first, *rest = _lines(item)
@@ -67,12 +94,18 @@ def _validation(command: BaseCommand, report: PushReport, as_json: bool) -> None
 
 def handle(command: BaseCommand, options: dict[str, Any]) -> None:
     sync_code_checks()
-    items = plan()
+    try:
+        items = plan(refresh=False if options["no_refresh"] else None)
+    except CronitorError as exc:
+        raise CommandError(
+            f"{exc.message}; the plan is unknown (use --no-refresh to plan from the bookkeeping alone)",
+            returncode=1,
+        ) from None
     report = None
     if options["validate"]:
         from healthcheck_admin.sync.service import push
 
-        report = push(validate=True)
+        report = push(validate=True, refresh=False if options["no_refresh"] else None)
     if options["json"]:
         payload: dict[str, Any] = {"items": [item.as_dict() for item in items], "counts": counts(items)}
         if report is not None:

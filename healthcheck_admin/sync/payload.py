@@ -46,14 +46,17 @@ def _check_url(row: HealthcheckDefinition) -> None:
 
 
 def monitor_for(row: HealthcheckDefinition) -> Monitor:
-    """The unresolved monitor for ``row``; raises :class:`PayloadError` if the row has no host."""
+    """The unresolved monitor for ``row``; raises :class:`PayloadError` if the row has no host.
+
+    Only fields that the declaration or the row sets are present: an empty ``notify``, ``note``,
+    ``assertions``, ``headers``, ``cookies``, ``body`` or ``regions`` and an unset ``paused`` are
+    omitted, so that Cronitor keeps whatever ops set on the dashboard (omitted = leave as is).
+    """
     _check_url(row)
-    request: dict[str, Any] = {
-        "url": row.url,
-        "method": row.method,
-        "headers": dict(row.headers or {}),
-        "cookies": dict(row.cookies or {}),
-    }
+    request: dict[str, Any] = {"url": row.url, "method": row.method}
+    for name in ("headers", "cookies"):
+        if getattr(row, name):
+            request[name] = dict(getattr(row, name))
     if row.body:
         request["body"] = row.body
     request["timeout_seconds"] = row.timeout_seconds
@@ -67,13 +70,17 @@ def monitor_for(row: HealthcheckDefinition) -> Monitor:
         "name": row.display_name,
         "schedule": f"every {row.interval_seconds} seconds",
         "request": request,
-        "assertions": list(row.assertions or []),
         "tags": _tags(row),
-        "notify": row.effective_notify,
-        "note": row.effective_note,
-        "paused": row.effective_paused,
     }
-    if row.snoozed_until is not None and row.snoozed_until > timezone.now():
+    if row.assertions:
+        monitor["assertions"] = list(row.assertions)
+    if row.override_notify is not None or row.notify:
+        monitor["notify"] = row.effective_notify
+    if row.effective_note:
+        monitor["note"] = row.effective_note
+    if row.override_paused is not None or row.paused:
+        monitor["paused"] = row.effective_paused
+    if "paused" in monitor and row.snoozed_until is not None and row.snoozed_until > timezone.now():
         del monitor["paused"]  # a timed pause (snooze) stands on Cronitor until it expires by itself
     return monitor
 

@@ -1,22 +1,27 @@
 """Removed checks: apply ``ON_REMOVE`` to code rows no longer declared and to deleted rows.
 
 ``"pause"`` (default) pauses the monitor, ``"delete"`` deletes it (only when confirmed,
-``push --yes``), ``"keep"`` leaves it alone. Only monitors carrying this project's
-ownership tag are ever paused or deleted. A monitor is known to carry it when we pushed it
-with the tag; otherwise ``GET /monitors/<key>`` tells (a 404 means nothing to do, any other
-error means "try again later", never "missing").
+``push --yes``), ``"keep"`` leaves it alone. Only monitors whose *remote* copy still carries
+this project's ownership tag are paused or deleted: the refresh before a push tells, else
+``GET /monitors/<key>`` does (a 404 means nothing to do, any other error means "try again
+later", never "missing"). Only a local backend, which cannot read Cronitor, trusts what we
+pushed. Each pause, deletion and monitor left alone is written to the row's history.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from healthcheck_admin.backends.base import BaseBackend, CronitorError
 from healthcheck_admin.conf import app_settings
 from healthcheck_admin.models import HealthcheckDefinition, Tombstone
+from healthcheck_admin.sync.history import record_event
 from healthcheck_admin.sync.report import PushReport
+
+if TYPE_CHECKING:
+    from healthcheck_admin.sync.refresh import RemoteState
 
 logger = logging.getLogger(__name__)
 
@@ -41,19 +46,29 @@ def is_due(row: HealthcheckDefinition) -> bool:
     return row.removed_at is not None and row.status != STATUS.removed
 
 
-def _owned(backend: BaseBackend, key: str, pushed: dict[str, Any] | None) -> str | None:
+def _owned(
+    backend: BaseBackend, key: str, pushed: dict[str, Any] | None, remote: RemoteState | None
+) -> str | None:
     """None when the monitor is ours to remove, else the outcome ("gone" or "not-owned")."""
     tag = app_settings.OWNERSHIP_TAG
-    if pushed and tag in (pushed.get("tags") or []):
-        return None
-    remote = backend.get_monitor(key)
-    if remote is None:
+    if remote is not None:
+        owned = remote.owned(key)
+        return "gone" if owned is None else (None if owned else "not-owned")
+    if not backend.real_account and pushed and tag in (pushed.get("tags") or []):
+        return None  # a local backend cannot read Cronitor: what we pushed is all it knows
+    doc = backend.get_monitor(key)
+    if doc is None:
         return "gone"
-    return None if tag in (remote.get("tags") or []) else "not-owned"
+    return None if tag in (doc.get("tags") or []) else "not-owned"
 
 
 def remove_remote(
-    backend: BaseBackend, key: str, pushed: dict[str, Any] | None, *, confirm_delete: bool
+    backend: BaseBackend,
+    key: str,
+    pushed: dict[str, Any] | None,
+    *,
+    confirm_delete: bool,
+    remote: RemoteState | None = None,
 ) -> str:
     """Apply ``ON_REMOVE`` to one monitor; returns the outcome, raises :class:`CronitorError`.
 
@@ -65,7 +80,7 @@ def remove_remote(
         return "kept"
     if policy == "delete" and not confirm_delete:
         return "pending"
-    refused = _owned(backend, key, pushed)
+    refused = _owned(backend, key, pushed, remote)
     if refused is not None:
         return refused
     try:
@@ -81,27 +96,36 @@ def remove_remote(
 
 
 def _note(report: PushReport, key: str, outcome: str) -> None:
+    tag = app_settings.OWNERSHIP_TAG
     if outcome == "pending":
         report.pending_deletion.append(key)
     elif outcome == "not-owned":
         report.not_owned.append(key)
-        logger.warning(
-            "Monitor %r was not paused or deleted: it lacks the ownership tag %r.",
-            key,
-            app_settings.OWNERSHIP_TAG,
-        )
+        message = f"Not ours, left alone: the monitor on Cronitor lacks the ownership tag {tag!r}"
+        logger.warning("Monitor %r was not paused or deleted: it lacks the ownership tag %r.", key, tag)
+        record_event(key, "left_alone", message, {"ownership_tag": tag})
     else:
         report.removed.append(key)
+        if outcome in ("paused", "deleted"):
+            kind = "pause" if outcome == "paused" else "delete"
+            record_event(key, kind, f"Monitor {outcome} on Cronitor (ON_REMOVE={app_settings.ON_REMOVE!r})")
 
 
 def remove_rows(
-    backend: BaseBackend, rows: Iterable[HealthcheckDefinition], *, confirm_delete: bool, report: PushReport
+    backend: BaseBackend,
+    rows: Iterable[HealthcheckDefinition],
+    *,
+    confirm_delete: bool,
+    report: PushReport,
+    remote: RemoteState | None = None,
 ) -> list[int]:
     """Remove the monitors of removed rows; returns the pks of rows edited meanwhile."""
     conflicts: list[int] = []
     for row in rows:
         try:
-            outcome = remove_remote(backend, row.key, row.pushed_payload, confirm_delete=confirm_delete)
+            outcome = remove_remote(
+                backend, row.key, row.pushed_payload, confirm_delete=confirm_delete, remote=remote
+            )
         except CronitorError as exc:
             report.failed[row.key] = exc.message
             values: dict[str, Any] = {"status": STATUS.failed, "last_error": exc.message}
@@ -118,7 +142,12 @@ def remove_rows(
 
 
 def remove_tombstones(
-    backend: BaseBackend, tombstones: Iterable[Tombstone], *, confirm_delete: bool, report: PushReport
+    backend: BaseBackend,
+    tombstones: Iterable[Tombstone],
+    *,
+    confirm_delete: bool,
+    report: PushReport,
+    remote: RemoteState | None = None,
 ) -> None:
     """Remove the monitors of deleted rows; a tombstone goes once its removal is done."""
     tombstones = list(tombstones)
@@ -132,7 +161,9 @@ def remove_tombstones(
             tombstone.delete()
             continue
         try:
-            outcome = remove_remote(backend, tombstone.key, None, confirm_delete=confirm_delete)
+            outcome = remove_remote(
+                backend, tombstone.key, None, confirm_delete=confirm_delete, remote=remote
+            )
         except CronitorError as exc:
             report.failed[tombstone.key] = exc.message
             Tombstone.objects.filter(pk=tombstone.pk).update(last_error=exc.message)

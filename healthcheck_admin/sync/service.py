@@ -1,28 +1,39 @@
 """Push the table to Cronitor: the one service the commands, the admin, signals and tasks call.
 
-Unchanged rows (same fingerprint, status synced) are not sent. Bookkeeping goes through the
-named queryset methods of :mod:`healthcheck_admin.bookkeeping` (a constant number of statements
-per batch, no ``post_save``, no lock held during HTTP), guarded by each row's ``revision``: a row
-edited while it was in flight is not written, so it is read again and pushed again.
+With a refresh (the default) each row is decided three ways (:mod:`.threeway`, via
+:mod:`.prepare`); without one, unchanged rows (same fingerprint and account, status synced)
+are not sent. Bookkeeping goes through the named queryset methods of
+:mod:`healthcheck_admin.bookkeeping` (a constant number of statements per batch, no
+``post_save``, no lock held during HTTP), guarded by each row's ``revision``: a row edited
+while it was in flight is not written, so it is read again and pushed again.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from healthcheck_admin.backends import get_backend
-from healthcheck_admin.backends.base import BaseBackend, BatchResult
+from healthcheck_admin.backends.base import BaseBackend, BatchResult, CronitorError
 from healthcheck_admin.bookkeeping import Outcome
 from healthcheck_admin.conf import app_settings
 from healthcheck_admin.models import HealthcheckDefinition, Tombstone
 from healthcheck_admin.redaction import mask_monitor, secret_values
-from healthcheck_admin.sync.payload import Monitor, PayloadError, fingerprint, monitor_for, resolve
+from healthcheck_admin.sync.account import may_record
+from healthcheck_admin.sync.payload import PayloadError
+from healthcheck_admin.sync.prepare import (
+    Item,
+    Options,
+    Progress,
+    confirmed_values,
+    item_for,
+    moving,
+    refresh_into,
+    write_history,
+)
 from healthcheck_admin.sync.removal import is_due, record_deletion, remove_rows, remove_tombstones
 from healthcheck_admin.sync.report import PushReport
 
@@ -32,28 +43,6 @@ logger = logging.getLogger(__name__)
 
 STATUS = HealthcheckDefinition.STATUS
 MAX_ROUNDS = 3
-Progress = Callable[[int, int], None]
-
-
-@dataclass
-class _Item:
-    row: HealthcheckDefinition
-    monitor: Monitor
-    fingerprint: str
-    resolved: Monitor
-
-
-@dataclass
-class _Options:
-    force: bool
-    dry_run: bool
-    validate: bool
-    confirm_delete: bool
-    progress: Progress | None
-
-    @property
-    def writes(self) -> bool:
-        return not (self.dry_run or self.validate)
 
 
 def push(
@@ -64,6 +53,7 @@ def push(
     validate: bool = False,
     confirm_delete: bool = False,
     progress: Progress | None = None,
+    refresh: bool | None = None,
 ) -> PushReport:
     """Send what changed to the backend and record the outcome on each row.
 
@@ -71,16 +61,25 @@ def push(
     unchanged rows. ``dry_run`` sends and writes nothing (see ``report.would_send``).
     ``validate`` sends with ``"rollback": true`` and writes nothing. ``confirm_delete``
     allows ``ON_REMOVE = "delete"`` to delete. ``progress(done, total)`` runs after each batch.
+    ``refresh`` (default ``HEALTHCHECKS["REFRESH"]``, True) reads Cronitor first and decides
+    three ways (see :mod:`.threeway`); a failed read sends nothing and sets ``report.error``.
+    ``refresh=False`` is the fast path: it trusts the bookkeeping (``--no-refresh``).
     """
-    options = _Options(force, dry_run, validate, confirm_delete, progress)
+    refreshing = app_settings.REFRESH if refresh is None else refresh
+    options = Options(force, dry_run, validate, confirm_delete, progress, refreshing)
     selected = list(HealthcheckDefinition.objects.all() if rows is None else rows)
     tombstones = list(Tombstone.objects.all()) if rows is None else []
     return _run(selected, tombstones, options)
 
 
-def push_keys(keys: Sequence[str], *, force: bool = False, progress: Progress | None = None) -> PushReport:
-    """Push the rows with these keys (and apply removal to tombstones among them); for tasks."""
-    options = _Options(force, False, False, False, progress)
+def push_keys(
+    keys: Sequence[str], *, force: bool = False, progress: Progress | None = None, refresh: bool = False
+) -> PushReport:
+    """Push the rows with these keys (and apply removal to tombstones among them); for tasks.
+
+    No refresh by default: a save pushes one row, and a refresh lists every page.
+    """
+    options = Options(force, False, False, False, progress, refresh)
     rows = list(HealthcheckDefinition.objects.filter(key__in=list(keys)))
     tombstones = list(Tombstone.objects.filter(key__in=list(keys)))
     return _run(rows, tombstones, options)
@@ -92,38 +91,55 @@ def remove_monitor(key: str, monitor_code: str = "") -> None:
     A failure is logged and kept on the row's tombstone, so that the next push retries it.
     """
     tombstone, _ = Tombstone.objects.get_or_create(key=key, defaults={"monitor_code": monitor_code})
-    report = _run([], [tombstone], _Options(False, False, False, False, None))
+    report = _run([], [tombstone], Options(False, False, False, False, None))
     for failed_key, error in report.failed.items():
         logger.warning("Removing monitor %r failed: %s", failed_key, error)
 
 
-def _run(rows: list[HealthcheckDefinition], tombstones: list[Tombstone], options: _Options) -> PushReport:
+def _run(rows: list[HealthcheckDefinition], tombstones: list[Tombstone], options: Options) -> PushReport:
     report = PushReport(dry_run=options.dry_run, validate=options.validate)
-    if options.dry_run:
-        _dry_run(rows, tombstones, options, report)
-        return report
     with get_backend() as backend:
         try:
-            for round_number in range(MAX_ROUNDS):
-                active = [row for row in rows if row.removed_at is None]
-                conflicts = _push_rows(backend, active, options, report)
-                if options.writes:
-                    due = [row for row in rows if is_due(row)]
-                    conflicts += remove_rows(
-                        backend, due, confirm_delete=options.confirm_delete, report=report
-                    )
-                if not conflicts:
-                    break
-                rows = _reread(conflicts, report)
-                if round_number == MAX_ROUNDS - 1:
-                    keys = ", ".join(row.key for row in rows)
-                    logger.warning("Rows kept changing while being pushed; push them again: %s", keys)
-                options = _Options(True, False, False, options.confirm_delete, options.progress)
-            if options.writes and tombstones:
-                remove_tombstones(backend, tombstones, confirm_delete=options.confirm_delete, report=report)
+            try:
+                refresh_into(backend, rows, tombstones, options)
+            except CronitorError as exc:
+                report.error = f"{exc.message}; nothing was sent (or use --no-refresh)"
+                return report
+            if options.dry_run:
+                _dry_run(rows, tombstones, options, report)
+                return report
+            _rounds(backend, rows, tombstones, options, report)
         finally:
             report.requests = backend.request_count
     return report
+
+
+def _rounds(
+    backend: BaseBackend,
+    rows: list[HealthcheckDefinition],
+    tombstones: list[Tombstone],
+    options: Options,
+    report: PushReport,
+) -> None:
+    for round_number in range(MAX_ROUNDS):
+        active = [row for row in rows if row.removed_at is None]
+        conflicts = _push_rows(backend, active, options, report)
+        if options.writes:
+            due = [row for row in rows if is_due(row)]
+            conflicts += remove_rows(
+                backend, due, confirm_delete=options.confirm_delete, report=report, remote=options.remote
+            )
+        if not conflicts:
+            break
+        rows = _reread(conflicts, report)
+        if round_number == MAX_ROUNDS - 1:
+            keys = ", ".join(row.key for row in rows)
+            logger.warning("Rows kept changing while being pushed; push them again: %s", keys)
+        options.force = True
+    if options.writes and tombstones:
+        remove_tombstones(
+            backend, tombstones, confirm_delete=options.confirm_delete, report=report, remote=options.remote
+        )
 
 
 def _reread(pks: list[int], report: PushReport) -> list[HealthcheckDefinition]:
@@ -138,26 +154,37 @@ def _reread(pks: list[int], report: PushReport) -> list[HealthcheckDefinition]:
 
 
 def _prepare(
-    rows: Iterable[HealthcheckDefinition], options: _Options, report: PushReport
-) -> tuple[list[_Item], list[int]]:
-    """Build the monitors to send; rows that cannot be built fail now. Returns (items, conflicts)."""
-    items: list[_Item] = []
+    rows: Iterable[HealthcheckDefinition], options: Options, report: PushReport
+) -> tuple[list[Item], list[int]]:
+    """Build the monitors to send; rows that cannot be built fail now. Returns (items, conflicts).
+
+    Rows whose remote copy already matches but whose bookkeeping is stale (adopted, another
+    account) are recorded here without being sent.
+    """
+    items: list[Item] = []
     unbuildable: list[tuple[HealthcheckDefinition, str]] = []
+    quiet: list[Item] = []
     for row in rows:
         try:
-            monitor = monitor_for(row)
-            digest = fingerprint(monitor)
-            if not options.force and digest == row.pushed_fingerprint and row.status == STATUS.synced:
-                report.skipped += 1
-                continue
-            items.append(_Item(row, monitor, digest, resolve(monitor)))
+            item = item_for(row, options)
         except PayloadError as exc:
             unbuildable.append((row, str(exc)))
-    return items, _fail(unbuildable, options, report)
+            continue
+        if item is None or item.resolved is None:
+            report.skipped += 1
+            if item is not None:
+                quiet.append(item)
+        else:
+            items.append(item)
+    conflicts = _fail(unbuildable, options, report)
+    if quiet and options.writes and options.backend is not None:
+        codes = {item.row.key: item.code for item in quiet}
+        conflicts += _record(quiet, BatchResult(codes=codes), options, report, options.backend)
+    return items, conflicts
 
 
 def _push_rows(
-    backend: BaseBackend, rows: list[HealthcheckDefinition], options: _Options, report: PushReport
+    backend: BaseBackend, rows: list[HealthcheckDefinition], options: Options, report: PushReport
 ) -> list[int]:
     """Send the changed rows in batches of ``BATCH_SIZE`` (the one place that cuts batches).
 
@@ -178,9 +205,10 @@ def _push_rows(
         for item in chunk:  # the backend scrubs these before it cuts any text a server sent
             backend.hide(secret_values(item.row.headers, item.row.cookies))
         if chunk and abort is not None:  # the API is unreachable or refused the key: do not try the rest
-            conflicts += _record(chunk, BatchResult(error=abort), options, report, backend)
+            conflicts += _record(chunk, BatchResult(error=abort, abort=True), options, report, backend)
         elif chunk:
-            result = backend.put_monitors([item.resolved for item in chunk], rollback=options.validate)
+            sent = [item.resolved for item in chunk if item.resolved is not None]
+            result = backend.put_monitors(sent, rollback=options.validate)
             report.sent += len(chunk)
             abort = result.error if result.abort else None
             conflicts += _record(chunk, result, options, report, backend)
@@ -190,41 +218,41 @@ def _push_rows(
 
 
 def _record(
-    chunk: list[_Item], result: BatchResult, options: _Options, report: PushReport, backend: BaseBackend
+    chunk: list[Item], result: BatchResult, options: Options, report: PushReport, backend: BaseBackend
 ) -> list[int]:
     """Write the batch's outcome (two statements); returns the pks of rows edited meanwhile.
 
-    Server text is scrubbed of every secret the backend knows.
+    Server text is scrubbed of every secret the backend knows. A local backend leaves rows
+    recorded for a real account as they are (see :mod:`.account`); the console and dummy
+    backends store no monitor code. An unchanged row sent only because the account changed
+    keeps its state when the new account cannot be reached.
     """
-    now = timezone.now()
-    confirmed = [item for item in chunk if result.codes.get(item.row.key) is not None]
-    failed = [
-        (
-            item.row,
-            backend.scrub(
-                result.errors.get(item.row.key) or result.error or "Cronitor did not confirm this monitor"
-            ),
-        )
-        for item in chunk
-        if result.codes.get(item.row.key) is None
-    ]
-    synced = [
-        (
-            item.row,
-            {
-                "status": STATUS.synced,
-                "last_error": "",
-                "lease_expires_at": None,
-                "monitor_code": result.codes[item.row.key],
-                "last_pushed_at": now,
-                "pushed_fingerprint": item.fingerprint,
-                "pushed_payload": mask_monitor(item.monitor),
-            },
-        )
-        for item in confirmed
-    ]
-    written = _write([*synced, *[(row, _failed(error)) for row, error in failed]], options)
-    report.synced += [item.row.key for item in confirmed if written is None or item.row.pk in written]
+    outcomes: list[Outcome] = []
+    confirmed: list[Item] = []
+    failed: list[tuple[HealthcheckDefinition, str]] = []
+    for item in chunk:
+        row, code = item.row, result.codes.get(item.row.key)
+        if code is None and result.abort and moving(item):
+            report.skipped += 1
+            outcomes.append((row, {"status": STATUS.synced, "lease_expires_at": None}))
+        elif code is None:
+            error = result.errors.get(row.key) or result.error or "Cronitor did not confirm this monitor"
+            failed.append((row, backend.scrub(error)))
+            outcomes.append((row, _failed(failed[-1][1])))
+        elif not may_record(backend, options.account, row.account):
+            report.unrecorded.append(row.key)
+            outcomes.append((row, {"status": row.status, "lease_expires_at": None}))
+        else:
+            confirmed.append(item)
+            outcomes.append((row, confirmed_values(item, code, result, options, backend)))
+    written = _write(outcomes, options)
+    for item in confirmed:
+        if written is None or item.row.pk in written:
+            report.synced.append(item.row.key)
+            if item.row.key in result.disabled:
+                report.disabled.append(item.row.key)
+            if written is not None:
+                write_history(item)
     for row, error in failed:
         if written is None or row.pk in written:
             report.failed[row.key] = error
@@ -235,7 +263,7 @@ def _failed(error: str) -> dict[str, Any]:
     return {"status": STATUS.failed, "last_error": error, "lease_expires_at": None}
 
 
-def _fail(rows: list[tuple[HealthcheckDefinition, str]], options: _Options, report: PushReport) -> list[int]:
+def _fail(rows: list[tuple[HealthcheckDefinition, str]], options: Options, report: PushReport) -> list[int]:
     """Record failed rows; returns the pks of rows that changed meanwhile (they are pushed again)."""
     written = _write([(row, _failed(error)) for row, error in rows], options)
     for row, error in rows:
@@ -244,7 +272,7 @@ def _fail(rows: list[tuple[HealthcheckDefinition, str]], options: _Options, repo
     return [row.pk for row, _ in rows if written is not None and row.pk not in written]
 
 
-def _write(outcomes: list[Outcome], options: _Options) -> set[int] | None:
+def _write(outcomes: list[Outcome], options: Options) -> set[int] | None:
     """Bookkeeping for these rows unless edited since they were read: the pks written.
 
     ``None`` when this push writes nothing (``validate``).
@@ -255,10 +283,10 @@ def _write(outcomes: list[Outcome], options: _Options) -> set[int] | None:
 
 
 def _dry_run(
-    rows: list[HealthcheckDefinition], tombstones: list[Tombstone], options: _Options, report: PushReport
+    rows: list[HealthcheckDefinition], tombstones: list[Tombstone], options: Options, report: PushReport
 ) -> None:
     items, _ = _prepare([row for row in rows if row.removed_at is None], options, report)
-    report.would_send = [mask_monitor(item.monitor) for item in items]
+    report.would_send = [mask_monitor(item.unresolved or item.monitor) for item in items]
     report.would_remove = [row.key for row in rows if is_due(row)] + [t.key for t in tombstones]
     if app_settings.ON_REMOVE == "delete" and not options.confirm_delete:
         report.pending_deletion = list(report.would_remove)

@@ -173,3 +173,74 @@ def wait_for_background_pushes(timeout: float | None = None) -> bool:
     for thread in pending:
         thread.join(timeout)
     return not any(thread.is_alive() for thread in pending)
+
+
+# -- periodic refresh (HEALTHCHECKS["REFRESH_EVERY_SECONDS"]) ------------------------------------
+REFRESH_MARK = "refresh-next"
+
+
+def _refresh_now() -> str:
+    from healthcheck_admin.sync.refresh import refresh
+
+    state = refresh()
+    return f"refreshed {state.listed} remote monitor(s) in {state.requests} request(s)"
+
+
+def _refresh_task_decorator() -> Callable[[Callable[[], str]], Any]:
+    framework = _framework()
+
+    def decorate(func: Callable[[], str]) -> Any:
+        if framework is None:
+            return func
+        try:
+            return framework.task(func)
+        except Exception:
+            logger.warning("The Tasks framework refused %s", func.__name__, exc_info=True)
+            return func
+
+    return decorate
+
+
+@_refresh_task_decorator()
+def refresh_monitors_task() -> str:
+    """The periodic task: refresh remote copy and health, then schedule the next run."""
+    try:
+        return _refresh_now()
+    except Exception:
+        logger.exception("Periodic refresh failed; the next one is still scheduled")
+        raise
+    finally:
+        schedule_refresh(force=True)
+
+
+def schedule_refresh(*, force: bool = False) -> bool:
+    """Enqueue the next periodic refresh, ``REFRESH_EVERY_SECONDS`` from now; True when enqueued.
+
+    Does nothing when the setting is 0, no Tasks framework is configured, or its backend runs
+    tasks inline (that would refresh forever in the caller). Without ``force`` a refresh already
+    scheduled (by another process) is not scheduled twice.
+    """
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from healthcheck_admin.conf import app_settings
+    from healthcheck_admin.models import RegistryState
+
+    period = app_settings.REFRESH_EVERY_SECONDS
+    task = refresh_monitors_task
+    if period <= 0 or not hasattr(task, "enqueue"):
+        return False
+    if _is_backport(task) and not hasattr(settings, "TASKS"):
+        return False
+    if _runs_inline(task):
+        logger.warning("REFRESH_EVERY_SECONDS needs a Tasks backend with a worker, not one that runs inline")
+        return False
+    now = timezone.now()
+    mark = RegistryState.objects.filter(name=REFRESH_MARK).values_list("value", flat=True).first()
+    if not force and mark and dt.datetime.fromisoformat(mark) > now:
+        return False
+    run_after = now + dt.timedelta(seconds=period)
+    task.using(run_after=run_after).enqueue()
+    RegistryState.objects.update_or_create(name=REFRESH_MARK, defaults={"value": run_after.isoformat()})
+    return True

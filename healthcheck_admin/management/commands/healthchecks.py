@@ -1,4 +1,7 @@
-"""``manage.py healthchecks list|plan|push|drift|run``. Exit codes are documented in docs/commands.rst."""
+"""``manage.py healthchecks list|plan|push|drift|run|refresh|import``.
+
+Exit codes are documented in docs/commands.rst.
+"""
 
 from __future__ import annotations
 

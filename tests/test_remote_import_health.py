@@ -1,0 +1,281 @@
+"""Issue 8: import and adopt, quota, health read-back, push --verify, periodic refresh.
+
+Every test talks to the real emulator over loopback.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.core.management.base import CommandError
+
+from healthcheck_admin.forms import HealthcheckDefinitionForm
+from healthcheck_admin.models import HealthcheckDefinition, HealthcheckEvent
+from healthcheck_admin.sync.plan import plan
+from healthcheck_admin.sync.refresh import DISABLED_MESSAGE, refresh
+from healthcheck_admin.sync.service import push
+from healthcheck_admin.sync.tasks import schedule_refresh
+from healthcheck_admin.sync.verify import parse_wait, verify
+from healthcheck_admin.testing import CronitorEmulator
+from tests.sync_utils import command, healthchecks, make_row
+
+
+def _fresh(row: HealthcheckDefinition) -> HealthcheckDefinition:
+    row.refresh_from_db()
+    return row
+
+
+pytestmark = pytest.mark.django_db
+
+CRONITOR = "healthcheck_admin.backends.cronitor.CronitorBackend"
+OWN_TAG = "managed-by:healthcheck_admin:tests:test"
+
+
+def dashboard_monitor(key: str, **fields: Any) -> dict[str, Any]:
+    return {
+        "type": "check",
+        "key": key,
+        "name": f"Dashboard {key}",
+        "schedule": "every 5 minutes",
+        "request": {"url": f"https://example.com/{key}/", "method": "GET", "timeout_seconds": 7},
+        "assertions": ["response.code = 200"],
+        **fields,
+    }
+
+
+def use(settings: Any, emulator: CronitorEmulator, **extra: Any) -> None:
+    healthchecks(
+        settings,
+        BACKEND=CRONITOR,
+        API_URL=emulator.url,
+        API_KEY=emulator.api_key,
+        SYNC_ON_SAVE=False,
+        BACKOFF_SECONDS=0.01,
+        **extra,
+    )
+
+
+def test_import_all_turns_50_dashboard_monitors_into_rows_and_the_next_push_sends_none(sync_api, settings):
+    healthchecks(settings, REFRESH=True)
+    sync_api.add_monitors(
+        *(dashboard_monitor(f"dash-{n:02d}", notify=["ops"], tags=["team:web"]) for n in range(50))
+    )
+
+    out, _ = command("import", "--all")
+
+    assert "imported 50" in out
+    rows = HealthcheckDefinition.objects.filter(key__startswith="dash-")
+    assert rows.count() == 50
+    row = rows.get(key="dash-07")
+    assert (row.source, row.status, row.monitor_code) == ("admin", "synced", sync_api.codes["dash-07"])
+    assert (row.interval_seconds, row.timeout_seconds, row.notify) == (300, 7, ["ops"])
+    assert sync_api.monitors["dash-07"]["tags"] == ["team:web", OWN_TAG] or set(
+        sync_api.monitors["dash-07"]["tags"]
+    ) == {
+        "team:web",
+        OWN_TAG,
+    }
+    assert HealthcheckEvent.objects.filter(kind="import").count() == 50
+    sync_api.requests.clear()
+
+    report = push(rows=rows)  # (the code checks of tests/urls.py, upserted by the command, are new)
+    report_fast = push(rows=rows, refresh=False)
+
+    assert (report.sent, report_fast.sent, report.skipped) == (0, 0, 50)
+    assert sync_api.monitor_puts() == []
+    assert all(item.action == "unchanged" for item in plan(rows=rows))
+
+
+def test_import_dry_run_changes_nothing_and_usage_is_checked(sync_api):
+    sync_api.add_monitors(dashboard_monitor("dash"))
+
+    out, _ = command("import", "--key", "dash", "--dry-run")
+
+    assert "would import 1" in out
+    assert not HealthcheckDefinition.objects.filter(key="dash").exists()
+    assert sync_api.monitor_puts() == []
+    with pytest.raises(CommandError, match="--key K"):
+        command("import")
+    with pytest.raises(CommandError, match="not imported"):
+        command("import", "--key", "no-such-key")
+
+
+def test_import_adopts_a_code_row_offering_dashboard_settings_as_overrides(sync_api, settings):
+    healthchecks(settings, REFRESH=True)
+    sync_api.add_monitors(dashboard_monitor("coded", notify=["pager"], note="ask Ana", paused=True))
+    make_row("coded", source="code", url="https://example.com/coded/")
+
+    out, _ = command("import", "--key", "coded")
+
+    row = HealthcheckDefinition.objects.get(key="coded")
+    assert "adopted 1" in out
+    assert (row.override_notify, row.override_note, row.override_paused) == (["pager"], "ask Ana", True)
+    assert HealthcheckEvent.objects.get(kind="adopt").key == "coded"
+    push()
+    doc = sync_api.monitors["coded"]
+    assert (doc["notify"], doc["note"], doc["paused"]) == (["pager"], "ask Ana", True)
+
+
+def test_an_admin_row_may_not_take_over_someone_elses_monitor_unless_adopted(sync_api):
+    sync_api.add_monitors(dashboard_monitor("theirs"))
+    data = {
+        "key": "theirs",
+        "name": "Mine",
+        "url": "https://example.com/theirs/",
+        "method": "GET",
+        "timeout_seconds": 10,
+        "interval_seconds": 60,
+        "follow_redirects": "on",
+        "verify_ssl": "on",
+        "headers": "{}",
+        "cookies": "{}",
+        "assertions": "[]",
+        "tags": "[]",
+        "notify": "[]",
+        "regions": "[]",
+        "extra_tags": "[]",
+        "override_paused": "unknown",
+    }
+
+    refused = HealthcheckDefinitionForm(data=data)
+    assert not refused.is_valid()
+    message = refused.errors["key"][0]
+    assert "already exists on Cronitor and is not managed by this project" in message
+    assert "'theirs'" in message
+
+    adopted = HealthcheckDefinitionForm(data={**data, "adopt": "on"})
+    assert adopted.is_valid(), adopted.errors
+    fresh = HealthcheckDefinitionForm(data={**data, "key": "brand-new"})
+    assert fresh.is_valid(), fresh.errors
+
+
+def test_over_the_quota_rows_show_disabled_with_a_clear_message(settings, db):
+    with CronitorEmulator(monitor_quota=2) as emulator:
+        use(settings, emulator, REFRESH=True)
+        for n in range(3):
+            make_row(f"q{n}")
+
+        push()
+
+        statuses = dict(HealthcheckDefinition.objects.values_list("key", "status"))
+        disabled = [key for key, status in statuses.items() if status == "disabled"]
+        assert len(disabled) == 1
+        row = HealthcheckDefinition.objects.get(key=disabled[0])
+        assert "saved this monitor disabled" in row.last_error
+        assert "monitor limit" in row.last_error
+        refresh()
+        assert _fresh(row).health == "disabled"
+        out, _ = command("list")
+        assert "saved this monitor disabled" in out
+        listed = {item["key"]: item for item in json.loads(command("list", "--json")[0])}
+        assert (listed[row.key]["status"], listed[row.key]["health"]) == ("disabled", "disabled")
+        assert "disabled" in plan_action(row.key)
+
+
+def plan_action(key: str) -> str:
+    return next(item.action for item in plan(refresh=True) if item.key == key)
+
+
+def test_refresh_disables_a_synced_row_that_cronitor_holds_disabled(sync_api):
+    row = make_row("a")
+    push()
+    sync_api.set_health("a", disabled=True)
+
+    refresh()
+
+    row.refresh_from_db()
+    assert (row.status, row.health, row.last_error) == ("disabled", "disabled", DISABLED_MESSAGE)
+    sync_api.set_health("a", disabled=False)
+    refresh()
+    assert _fresh(row).status == "synced"
+
+
+def test_a_failing_monitor_shows_failing_after_refresh_in_list_and_the_failing_queryset(sync_api):
+    make_row("up")
+    make_row("down")
+    push()
+    sync_api.probe("up", passing=True)
+    sync_api.probe("down", passing=False, message="HTTP 503")
+
+    out, _ = command("refresh")
+
+    assert "1 passing, 1 failing" in out
+    down = HealthcheckDefinition.objects.get(key="down")
+    assert down.health == "failing"
+    assert "HTTP 503" in down.health_event
+    assert down.health_event_at is not None
+    assert down.health_read_at is not None
+    assert list(HealthcheckDefinition.objects.filter(health="failing").values_list("key", flat=True)) == [
+        "down"
+    ]
+    listed = {item["key"]: item for item in json.loads(command("list", "--json")[0])}
+    assert (listed["down"]["health"], listed["up"]["health"]) == ("failing", "passing")
+
+
+def test_a_failed_refresh_stores_nothing(sync_api):
+    row = make_row("a")
+    push()
+    sync_api.fail_next(500, times=50, method="GET")
+
+    with pytest.raises(CommandError, match="refresh failed, nothing stored"):
+        command("refresh")
+    assert _fresh(row).health_read_at is None
+
+
+def test_push_verify_exits_nonzero_when_a_changed_monitor_fails_its_first_probe(settings, db):
+    with CronitorEmulator(auto_probe=lambda key: key != "broken") as emulator:
+        use(settings, emulator, REFRESH=True)
+        make_row("fine")
+        make_row("broken")
+
+        with pytest.raises(CommandError, match="failing their first probe") as caught:
+            command("push", "--verify", "--wait", "30s")
+
+        assert caught.value.returncode == 1
+        assert HealthcheckDefinition.objects.get(key="broken").status == "synced"
+
+
+def test_push_verify_passes_when_every_changed_monitor_passes(settings, db):
+    with CronitorEmulator(auto_probe=True) as emulator:
+        use(settings, emulator, REFRESH=True)
+        make_row("fine")
+
+        out, _ = command("push", "--verify")
+
+        assert "0 failing, 0 not probed yet" in out
+
+
+def test_verify_waits_for_the_first_probe_and_gives_up_at_the_deadline(sync_api):
+    make_row("slow")
+    push()
+    clock = [0.0]
+
+    def sleep(seconds: float) -> None:  # a probe arrives while we wait
+        clock[0] += seconds
+        sync_api.probe("slow", passing=False, message="timeout")
+
+    report = verify(["slow"], wait=60, poll=5, clock=lambda: clock[0], sleep=sleep)
+    assert report.failing == {"slow": report.failing["slow"]}
+    assert not report.ok
+
+    make_row("never")
+    push()
+    clock[0] = 0.0
+    report = verify(
+        ["never"], wait=10, poll=5, clock=lambda: clock[0], sleep=lambda s: clock.__setitem__(0, clock[0] + s)
+    )
+    assert report.waiting == ["never"]
+
+
+def test_parse_wait():
+    assert (parse_wait("10m"), parse_wait("90s"), parse_wait("1h"), parse_wait("45")) == (600, 90, 3600, 45)
+    with pytest.raises(ValueError, match="not a duration"):
+        parse_wait("soon")
+
+
+def test_periodic_refresh_is_off_without_the_setting_or_a_tasks_backend(settings):
+    assert schedule_refresh() is False
+    healthchecks(settings, REFRESH_EVERY_SECONDS=300)
+    assert schedule_refresh() is False  # no TASKS configured: nothing to enqueue on
