@@ -44,6 +44,9 @@ def _wrap(check: Callable[[], Any]) -> Any:
 class OptionalJSONField(WidgetJSONField):
     """A list where empty means None ("inherit from code"), shown empty rather than ``null``."""
 
+    def prepare_value(self, value: Any) -> Any:
+        return "" if value is None else super().prepare_value(value)
+
 
 class InheritSelect(forms.NullBooleanSelect):
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:

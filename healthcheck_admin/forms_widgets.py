@@ -9,6 +9,7 @@ the bad-input corpus), that JSON text is used as before, so both ways are valida
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -33,6 +34,16 @@ class Lines(list[tuple[int, str]]):
 
 class Items(list[str]):
     """Strings posted by :class:`CommaWidget` or :class:`ChecksWidget`."""
+
+
+def _parsed(value: Any) -> Any:
+    """A value as the widgets render it: JSON text (``BoundField.value()``) parsed, if it parses."""
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
 
 
 def _getlist(data: Any, name: str) -> list[str]:
@@ -66,10 +77,11 @@ class KeyValueWidget(forms.Widget):
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
-        rows = [tuple(row) for row in value if isinstance(row, (list, tuple)) and len(row) == 2]
-        if not isinstance(value, list):  # JSON text posted under the plain name: its object, if one
-            rows = []
-        if isinstance(value, Mapping):
+        value = _parsed(value)
+        rows: list[Any] = []  # JSON text posted under the plain name shows its object, if it is one
+        if isinstance(value, Rows):
+            rows = list(value)
+        elif isinstance(value, Mapping):
             rows = [(str(key), "" if item is None else str(item)) for key, item in value.items()]
         context["widget"]["rows"] = [*rows, ("", "")]
         context["widget"]["name_label"] = self.name_label
@@ -95,6 +107,7 @@ class LinesWidget(forms.Textarea):
         return name not in data and f"{name}__lines" not in data
 
     def format_value(self, value: Any) -> str:
+        value = _parsed(value)
         if isinstance(value, Lines):
             return "\n".join(text for _number, text in value)
         if isinstance(value, (list, tuple)):
@@ -127,6 +140,7 @@ class CommaWidget(forms.TextInput):
         return name not in data and f"{name}__csv" not in data
 
     def format_value(self, value: Any) -> str | None:
+        value = _parsed(value)
         if isinstance(value, (list, tuple)):
             return ", ".join(str(item) for item in value)
         return None if value in (None, "") else str(value)
@@ -153,6 +167,7 @@ class ChecksWidget(forms.CheckboxSelectMultiple):
         return name not in data and f"{name}__present" not in data
 
     def format_value(self, value: Any) -> list[str]:
+        value = _parsed(value)
         return [str(item) for item in value] if isinstance(value, (list, tuple)) else []
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
@@ -170,7 +185,9 @@ class WidgetJSONField(forms.JSONField):
         return super().bound_data(data, initial)
 
     def prepare_value(self, value: Any) -> Any:
-        return value  # the widgets above render Python values, not JSON text
+        if isinstance(value, (Rows, Lines, Items)):
+            return value  # posted by a widget above: rendered back as it came
+        return super().prepare_value(value)  # JSON text, as ``BoundField.value()`` always gave
 
     def comparable(self, value: Any) -> Any:
         return list(value)
@@ -192,8 +209,8 @@ class KeyValueField(WidgetJSONField):
 
     def prepare_value(self, value: Any) -> Any:
         if isinstance(value, Rows):  # posted back: what was typed is masked as a stored value would be
-            return [(key, MASK if self.masks(key, item) else item) for key, item in value]
-        return mask_field(self.masked_as, value)
+            return Rows((key, MASK if self.masks(key, item) else item) for key, item in value)
+        return super().prepare_value(mask_field(self.masked_as, value))
 
     def has_changed(self, initial: Any, data: Any) -> bool:
         if isinstance(data, Rows):
