@@ -81,6 +81,14 @@ class HealthcheckDefinitionQuerySet(models.QuerySet["HealthcheckDefinition"]):
     def admin(self) -> HealthcheckDefinitionQuerySet:
         return self.filter(source="admin")
 
+    def put(self) -> HealthcheckDefinitionQuerySet:
+        """Rows of checks registered with ``put()``."""
+        return self.filter(source="put")
+
+    def code_owned(self) -> HealthcheckDefinitionQuerySet:
+        """Rows whose fields code owns: declared in urls.py or registered with ``put()``."""
+        return self.filter(source__in=("code", "put"))
+
     def stranded(self) -> HealthcheckDefinitionQuerySet:
         """Rows claimed by a push whose lease ran out: the push died before Cronitor confirmed them."""
         lapsed = models.Q(lease_expires_at__isnull=True) | models.Q(lease_expires_at__lte=timezone.now())

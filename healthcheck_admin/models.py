@@ -17,7 +17,9 @@ from healthcheck_admin.bookkeeping import HealthcheckDefinitionQuerySet
 from healthcheck_admin.conf import app_settings
 from healthcheck_admin.limits import MONITOR_FIELDS, REQUEST_FIELDS
 
-SOURCE = Choices(("code", _("code")), ("admin", _("admin")))
+#: ``put`` rows come from :func:`healthcheck_admin.routing.put`: code-owned, but kept until
+#: ``put(..., replace=True)`` or ``manage.py healthchecks remove`` drops them.
+SOURCE = Choices(("code", _("code")), ("admin", _("admin")), ("put", _("put()")))
 HEALTH = Choices(
     ("unknown", _("unknown")),
     ("passing", _("passing")),
@@ -200,7 +202,12 @@ class HealthcheckDefinition(TimeStampedModel):
 
     @property
     def is_code(self) -> bool:
-        return bool(self.source == SOURCE.code)
+        """Owned by code (urls.py or ``put()``): code fields are read-only in the admin."""
+        return bool(self.source in (SOURCE.code, SOURCE.put))
+
+    @property
+    def is_put(self) -> bool:
+        return bool(self.source == SOURCE.put)
 
     # Effective values: the override layer wins on code rows.
     @property

@@ -21,7 +21,13 @@ from healthcheck_admin import check_ids as ids
 from healthcheck_admin.conf import app_settings
 from healthcheck_admin.declarations import Healthcheck
 from healthcheck_admin.keys import KeyMaker
-from healthcheck_admin.routing import HEALTHCHECK_ATTR, INVALID_ATTR, PROBLEM_ATTR, registered_extra
+from healthcheck_admin.routing import (
+    HEALTHCHECK_ATTR,
+    INVALID_ATTR,
+    PROBLEM_ATTR,
+    put_replaces,
+    registered_extra,
+)
 
 
 @dataclass(slots=True)
@@ -36,6 +42,7 @@ class Declared:
     route: str
     described: str = ""
     static_route: str | None = None
+    put: bool = False
 
     @property
     def origin(self) -> str:
@@ -59,6 +66,8 @@ class Spec:
     key: str
     values: dict[str, Any]
     fingerprint: str
+    #: Registered with ``put()``: its row's source is ``put``, not ``code``.
+    put: bool = False
 
 
 @dataclass
@@ -73,11 +82,14 @@ class Collected:
     problems: list[Problem] = field(default_factory=list)
     invalid_routes: set[str] = field(default_factory=set)
     invalid_keys: set[str] = field(default_factory=set)
+    #: ``put(..., replace=True)`` was called: ``put`` rows not among the specs are removed.
+    put_replace: bool = False
 
     @property
     def fingerprint(self) -> str:
         """One fingerprint for the whole code-defined set (what a deploy declares)."""
-        joined = "\n".join(sorted(f"{s.key}={s.fingerprint}" for s in self.specs))
+        lines = sorted(f"{s.key}={s.fingerprint}" + (" put" if s.put else "") for s in self.specs)
+        joined = "\n".join([*lines, "put-replace"] if self.put_replace else lines)
         return hashlib.sha256(joined.encode()).hexdigest()
 
 
@@ -137,7 +149,7 @@ def declared_checks(
             own = static and not check.args and not check.kwargs and not check.current_app
             found.append(Declared(check, route, described, described if own else None))
     for check in registered_extra():
-        found.append(Declared(check, check.route or ""))
+        found.append(Declared(check, check.route or "", put=True))
     return found, problems
 
 
@@ -180,7 +192,7 @@ def spec_for(declared: Declared, path: str, key: str) -> Spec:
         "note": check.note or "",
         "paused": check.paused,
     }
-    return Spec(key, values, fingerprint({"key": key, **values}))
+    return Spec(key, values, fingerprint({"key": key, **values}), put=declared.put)
 
 
 def collect(urlconf: str | None = None, *, specs: bool = True) -> Collected:
@@ -189,7 +201,7 @@ def collect(urlconf: str | None = None, *, specs: bool = True) -> Collected:
     With ``specs=False`` (the system checks) only the problems are wanted: routes are
     reversed and keys derived, but no row values or fingerprints are built.
     """
-    result = Collected()
+    result = Collected(put_replace=put_replaces())
     declared, result.problems = declared_checks(urlconf, result)
     make_key = KeyMaker.from_settings()
     needs_path = specs or make_key.strategy == "legacy"

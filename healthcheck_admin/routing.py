@@ -26,6 +26,7 @@ INVALID_ATTR = "healthcheck_invalid"
 
 _extra_lock = threading.Lock()
 _extra: list[Healthcheck] = []
+_replace = False
 
 
 def _named(healthcheck: object) -> tuple[str | None, str | None]:
@@ -97,12 +98,21 @@ def url(
     return re_path(regex, view, kwargs, name, healthcheck=healthcheck)
 
 
-def put(healthchecks: Iterable[Healthcheck | dict[str, Any]] = ()) -> list[Healthcheck]:
+def put(
+    healthchecks: Iterable[Healthcheck | dict[str, Any]] = (), *, replace: bool = False
+) -> list[Healthcheck]:
     """Register checks for routes you do not own, e.g. ``Healthcheck(route="admin:index")``.
 
     They are merged with the checks declared in urls.py and validated the same way.
     Each needs ``route=``. Registering the same check twice is harmless.
+
+    Their rows have a lifecycle of their own (source ``put``): an upsert from a process that
+    never called ``put()`` keeps them. ``replace=True`` makes this call the whole put set:
+    the checks registered before in this process are forgotten, and the next upsert removes
+    (``ON_REMOVE``) the ``put`` rows this call does not name. ``manage.py healthchecks remove
+    KEY`` removes one explicitly.
     """
+    global _replace
     checks = []
     for item in healthchecks:
         check = Healthcheck.coerce(item)
@@ -114,6 +124,9 @@ def put(healthchecks: Iterable[Healthcheck | dict[str, Any]] = ()) -> list[Healt
             )
         checks.append(check)
     with _extra_lock:
+        if replace:
+            _extra.clear()
+            _replace = True
         for check in checks:
             if check not in _extra:
                 _extra.append(check)
@@ -125,7 +138,15 @@ def registered_extra() -> list[Healthcheck]:
         return list(_extra)
 
 
+def put_replaces() -> bool:
+    """Whether ``put(..., replace=True)`` was called: the upsert then drops unnamed ``put`` rows."""
+    with _extra_lock:
+        return _replace
+
+
 def clear_extra() -> None:
-    """Forget every check registered with :func:`put` (for tests)."""
+    """Forget every check registered with :func:`put`, and ``replace=True`` (for tests)."""
+    global _replace
     with _extra_lock:
         _extra.clear()
+        _replace = False

@@ -1,5 +1,9 @@
 """Write the code-defined checks into the table: insert new, update changed, mark removed.
 
+Rows of checks registered with ``put()`` (source ``put``) are only marked removed when the
+collecting process called ``put(..., replace=True)``: a process that never called ``put()``
+(a web worker, another command) keeps them.
+
 The write is one ``INSERT … ON CONFLICT (key) DO UPDATE`` for all new and changed
 rows, so several processes can run it at once without an IntegrityError, and its
 query count does not grow with the number of checks. Django's ``bulk_create`` does
@@ -26,6 +30,8 @@ STATE_NAME = "code-fingerprint"
 #: Columns the upsert writes. The override layer and the sync bookkeeping are never among them.
 WRITTEN = (*CODE_FIELDS, "source", "spec_fingerprint", "removed_at", "status", "revision", "modified")
 REMOVE_CHUNK = 500
+#: Sources whose rows the upsert writes: urls.py and ``put()``. Admin rows are never touched.
+OWNED = (SOURCE.code, SOURCE.put)
 
 
 @dataclass
@@ -60,7 +66,7 @@ class UpsertResult:
 def _row(spec: Spec, now: Any) -> HealthcheckDefinition:
     return HealthcheckDefinition(
         key=spec.key,
-        source=SOURCE.code,
+        source=SOURCE.put if spec.put else SOURCE.code,
         spec_fingerprint=spec.fingerprint,
         removed_at=None,
         status=HealthcheckDefinition.STATUS.pending,
@@ -137,10 +143,10 @@ def upsert(collected: Collected, using: str | None = None) -> UpsertResult:
         found = existing.get(spec.key)
         if found is None:
             result.created.append(spec.key)
-        elif found[1] != SOURCE.code:
+        elif found[1] not in OWNED:
             result.conflicts.append(spec.key)
             continue
-        elif found[2] != spec.fingerprint or found[3] is not None:
+        elif found[2] != spec.fingerprint or found[3] is not None or (found[1] == SOURCE.put) != spec.put:
             result.updated.append(spec.key)
         else:
             result.unchanged += 1
@@ -149,8 +155,10 @@ def upsert(collected: Collected, using: str | None = None) -> UpsertResult:
     declared = {spec.key for spec in collected.specs}
     gone = []
     for key, (pk, source, _, removed_at, route) in existing.items():
-        if source != SOURCE.code or removed_at is not None or key in declared:
+        if removed_at is not None or key in declared:
             continue
+        if source != SOURCE.code and not (source == SOURCE.put and collected.put_replace):
+            continue  # admin rows, and put() rows kept until put(replace=True) or `remove`
         if key in collected.invalid_keys or route in collected.invalid_routes:
             result.invalid.append(key)  # declared but invalid: left exactly as it is
         else:

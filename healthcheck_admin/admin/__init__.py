@@ -79,9 +79,16 @@ class HealthcheckDefinitionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     @admin.display(description=_("ownership"))
     def ownership(self, obj: HealthcheckDefinition) -> str:
-        if obj.is_code:
-            from django.utils.html import format_html
+        from django.utils.html import format_html
 
+        if obj.is_put:
+            return format_html(
+                "Sent with put() from a deploy script: route <code>{}</code>. Kept until "
+                "put(..., replace=True) leaves it out or <code>manage.py healthchecks remove {}</code>.",
+                obj.route,
+                obj.key,
+            )
+        if obj.is_code:
             return format_html("Defined in code: route <code>{}</code>", obj.route)
         return str(_("Created in the admin: every field is editable here."))
 

@@ -41,7 +41,11 @@ def add_arguments(parser: CommandParser) -> None:
     )
     parser.add_argument("--key", nargs="+", default=[], metavar="K", help="Only these keys.")
     parser.add_argument("--tag", action="append", default=[], metavar="T", help="Only checks with this tag.")
-    parser.add_argument("--source", choices=[SOURCE.code, SOURCE.admin], help="Only code or admin checks.")
+    parser.add_argument(
+        "--source",
+        choices=[SOURCE.code, SOURCE.admin, SOURCE.put],
+        help="Only code checks (urls.py and put()), admin checks, or put() checks.",
+    )
     parser.add_argument("--concurrency", type=int, default=8, help="Checks in flight at once (default 8).")
     parser.add_argument("--timeout", type=float, help="Seconds per request, instead of each check's own.")
     parser.add_argument("--allow-any-host", action="store_true", help="Turn off the allow-list (SSRF guard).")
@@ -58,7 +62,9 @@ def _rows(options: dict[str, Any]) -> list[HealthcheckDefinition]:
     rows = HealthcheckDefinition.objects.active()
     if options["key"]:
         rows = rows.filter(key__in=options["key"])
-    if options["source"]:
+    if options["source"] == SOURCE.code:
+        rows = rows.code_owned()
+    elif options["source"]:
         rows = rows.filter(source=options["source"])
     selected = list(rows)
     for tag in options["tag"]:

@@ -39,7 +39,7 @@ IN_PROCESS_ADMIN_REFUSAL = "in-process runs only code-defined checks"
 
 def effective_url(row: HealthcheckDefinition, config: RunConfig) -> str:
     """The URL to request: a code row's URL moves under ``--base-url``; admin rows keep theirs."""
-    if config.base_url and row.source == "code":
+    if config.base_url and row.is_code:
         return swap_base_url(row.url, config.base_url)
     return str(row.url)
 
@@ -191,7 +191,7 @@ def _run_one(
 ) -> RunResult:
     url = effective_url(row, config)
     result = partial(RunResult, key=row.key, name=row.display_name, url=url, method=row.method)
-    if config.in_process and row.source != "code":
+    if config.in_process and not row.is_code:
         return result(state="refused", status=None, elapsed=None, error=IN_PROCESS_ADMIN_REFUSAL)
     try:
         headers = resolve_all({str(k): str(v) for k, v in row.headers.items()})

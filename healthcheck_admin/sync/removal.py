@@ -1,4 +1,5 @@
-"""Removed checks: apply ``ON_REMOVE`` to code rows no longer declared and to deleted rows.
+"""Removed checks: apply ``ON_REMOVE`` to code rows no longer declared, to deleted rows, and to
+``put()`` rows removed with ``manage.py healthchecks remove`` (:func:`remove_put`).
 
 ``"pause"`` (default) pauses the monitor, ``"delete"`` deletes it (only when confirmed,
 ``push --yes``), ``"keep"`` leaves it alone. Only monitors whose *remote* copy still carries
@@ -14,9 +15,11 @@ import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from django.utils import timezone
+
 from healthcheck_admin.backends.base import BaseBackend, CronitorError
 from healthcheck_admin.conf import app_settings
-from healthcheck_admin.models import HealthcheckDefinition, Tombstone
+from healthcheck_admin.models import SOURCE, HealthcheckDefinition, Tombstone, new_revision
 from healthcheck_admin.sync.history import record_event
 from healthcheck_admin.sync.report import PushReport
 
@@ -171,3 +174,40 @@ def remove_tombstones(
         _note(report, tombstone.key, outcome)
         if outcome in DONE:
             tombstone.delete()
+
+
+class RemoveRefused(ValueError):
+    """``remove_put`` was asked for a key that is not a ``put()`` row; nothing was changed."""
+
+
+def _refusal(key: str, row: HealthcheckDefinition | None) -> str | None:
+    if row is None:
+        return f"no healthcheck has the key {key!r}; `manage.py healthchecks list` shows the keys"
+    if row.removed_at is not None or row.source == SOURCE.put:
+        return None
+    if row.source == SOURCE.code:
+        return f"{key!r} is declared in urls.py; remove its healthcheck= there and deploy"
+    return f"{key!r} was created in the admin; delete it there instead"
+
+
+def remove_put(keys: Iterable[str], *, confirm_delete: bool = False) -> PushReport:
+    """Mark the ``put()`` rows with these keys removed, then apply ``ON_REMOVE`` to their monitors.
+
+    Every key is checked first: an unknown key, a live urls.py row or an admin row raises
+    :class:`RemoveRefused` naming them all, and nothing is changed. A row already removed is
+    accepted (its removal is retried when it is still due). A Cronitor failure is kept on the
+    row (status failed) and the next push retries it, as for any removed row.
+    """
+    from healthcheck_admin.sync.service import push
+
+    wanted = list(dict.fromkeys(keys))
+    rows = {row.key: row for row in HealthcheckDefinition.objects.filter(key__in=wanted)}
+    refused = [text for key in wanted if (text := _refusal(key, rows.get(key))) is not None]
+    if refused:
+        raise RemoveRefused("; ".join(refused))
+    live = [row.pk for row in rows.values() if row.removed_at is None]
+    now = timezone.now()
+    HealthcheckDefinition.objects.filter(pk__in=live, removed_at__isnull=True).update(
+        removed_at=now, status=STATUS.pending, revision=new_revision(), modified=now
+    )
+    return push(HealthcheckDefinition.objects.filter(key__in=wanted), confirm_delete=confirm_delete)

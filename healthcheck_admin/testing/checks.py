@@ -53,7 +53,7 @@ def assert_healthchecks_pass(
     from healthcheck_admin.upsert import sync_code_checks
 
     sync_code_checks()
-    rows = list(HealthcheckDefinition.objects.active().code().order_by("key"))
+    rows = list(HealthcheckDefinition.objects.active().code_owned().order_by("key"))
     keys = sorted(keys) if keys is not None else None
     tags = sorted(tags) if tags is not None else None
     wanted_keys = set(keys) if keys is not None else None
