@@ -4,7 +4,7 @@ Decorate the ``ModelAdmin`` with :func:`mask_secrets` (under ``@admin.register``
 wraps the class's own ``get_fieldsets`` and ``get_readonly_fields``, so that wherever
 ``headers`` or ``cookies`` would be shown read-only (a code row's fields, a view-only
 user's page) they are shown through :func:`healthcheck_admin.redaction.mask_field`
-instead. The editable form masks them itself (``forms.JSONObjectField``).
+instead. The editable form masks them itself (``forms_widgets.KeyValueField``).
 
 Revealing a value takes the ``reveal_healthcheckdefinition`` permission and a POST to
 ``<pk>/reveal/``; each reveal is recorded as a ``HealthcheckEvent`` of kind ``reveal``

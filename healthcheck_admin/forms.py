@@ -9,12 +9,25 @@ from urllib.parse import urlsplit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from healthcheck_admin import limits as d
 from healthcheck_admin.declarations import check_assertions
+from healthcheck_admin.forms_widgets import (
+    ChecksWidget,
+    CommaWidget,
+    KeyValueField,
+    Lines,
+    LinesField,
+    LinesWidget,
+    Rows,
+    WidgetJSONField,
+    check_lines,
+    rows_to_dict,
+)
 from healthcheck_admin.models import OVERRIDE_FIELDS, HealthcheckDefinition
-from healthcheck_admin.redaction import MASK, mask_field, masks_cookie, masks_header
+from healthcheck_admin.redaction import MASK, masks_cookie, masks_header
 
 http_url = URLValidator(schemes=["http", "https"])
 
@@ -28,21 +41,8 @@ def _wrap(check: Callable[[], Any]) -> Any:
         raise ValidationError(message, code="invalid") from None
 
 
-class JSONObjectField(forms.JSONField):
-    """A JSON object of headers whose sensitive values are shown as the mask (see ``redaction``)."""
-
-    masked_as = "headers"
-
-    def prepare_value(self, value: Any) -> Any:
-        return super().prepare_value(mask_field(self.masked_as, value))
-
-
-class CookiesField(JSONObjectField):
-    masked_as = "cookies"
-
-
-class OptionalJSONField(forms.JSONField):
-    """A JSON field where empty means None ("inherit from code"), shown empty rather than ``null``."""
+class OptionalJSONField(WidgetJSONField):
+    """A list where empty means None ("inherit from code"), shown empty rather than ``null``."""
 
     def prepare_value(self, value: Any) -> Any:
         return "" if value is None else super().prepare_value(value)
@@ -64,35 +64,60 @@ class HealthcheckDefinitionForm(forms.ModelForm):  # type: ignore[type-arg]
         label=_("Adopt an existing Cronitor monitor"),
         help_text=_("Take over a monitor with this key made elsewhere; its dashboard settings are kept."),
     )
-    url = forms.CharField(label=_("URL"), max_length=2000, help_text=_("An absolute http(s) URL."))
-    headers = JSONObjectField(
+    url = forms.CharField(
+        label=_("URL"),
+        max_length=2000,
+        widget=forms.TextInput(attrs={"class": "vURLField hc-wide", "inputmode": "url"}),
+        help_text=_("An absolute http(s) URL."),
+    )
+    headers = KeyValueField(
+        masked_as="headers",
         required=False,
         initial=dict,
-        help_text=_('A JSON object, e.g. {"Accept": "application/json"}. Write secrets as "env:VAR_NAME".'),
-    )
-    cookies = CookiesField(
-        required=False, initial=dict, help_text=_('A JSON object, e.g. {"session": "env:SESSION"}.')
-    )
-    assertions = forms.JSONField(
-        required=False,
-        initial=list,
-        help_text=_(
-            'A JSON list of Cronitor assertions, e.g. ["response.code = 200", "response.time < 2s"].'
+        help_text=format_lazy(
+            _('One header a row. Write secrets as "env:VAR_NAME"; {mask} keeps the stored value.'), mask=MASK
         ),
     )
-    tags = forms.JSONField(
-        required=False, initial=list, help_text=_('A JSON list, e.g. ["api", "critical"].')
+    cookies = KeyValueField(
+        masked_as="cookies",
+        required=False,
+        initial=dict,
+        help_text=format_lazy(
+            _('One cookie a row, e.g. session with "env:SESSION"; {mask} keeps the stored value.'), mask=MASK
+        ),
     )
-    notify = forms.JSONField(
-        required=False, initial=list, help_text=_('Notification lists, e.g. ["default"].')
+    assertions = LinesField(
+        required=False,
+        initial=list,
+        widget=LinesWidget,
+        help_text=_("One Cronitor assertion a line, e.g. response.code = 200 and response.time < 2s."),
     )
-    regions = forms.JSONField(
-        required=False, initial=list, help_text=_('Cronitor regions, e.g. ["us-east-1"]; empty: default.')
+    tags = WidgetJSONField(
+        required=False, initial=list, widget=CommaWidget, help_text=_("Comma-separated, e.g. api, critical.")
     )
-    extra_tags = forms.JSONField(
-        required=False, initial=list, help_text=_("Tags added to those defined in code.")
+    notify = WidgetJSONField(
+        required=False,
+        initial=list,
+        widget=CommaWidget,
+        help_text=_("Notification lists, comma-separated, e.g. default."),
     )
-    override_notify = OptionalJSONField(required=False, help_text=_("Empty: use the notify lists from code."))
+    regions = WidgetJSONField(
+        required=False,
+        initial=list,
+        widget=ChecksWidget(choices=[(region, region) for region in d.REGIONS]),
+        help_text=_("None ticked: Cronitor's default regions."),
+    )
+    extra_tags = WidgetJSONField(
+        required=False,
+        initial=list,
+        widget=CommaWidget,
+        help_text=_("Tags added to those defined in code, comma-separated."),
+    )
+    override_notify = OptionalJSONField(
+        required=False,
+        widget=CommaWidget(empty=""),
+        help_text=_("Empty: use the notify lists from code."),
+    )
     override_note = forms.CharField(
         required=False,
         empty_value=None,
@@ -174,16 +199,23 @@ class HealthcheckDefinitionForm(forms.ModelForm):  # type: ignore[type-arg]
             )
         return str(url)
 
+    def _rows(self, name: str) -> Any:
+        value = self.cleaned_data.get(name)
+        return rows_to_dict(name[:-1], value) if isinstance(value, Rows) else value
+
     def clean_headers(self) -> dict[str, str]:
-        value = self._keep_masked("headers", self.cleaned_data.get("headers"))
+        value = self._keep_masked("headers", self._rows("headers"))
         return dict(_wrap(lambda: d.check_str_map("headers", value)))
 
     def clean_cookies(self) -> dict[str, str]:
-        value = self._keep_masked("cookies", self.cleaned_data.get("cookies"))
+        value = self._keep_masked("cookies", self._rows("cookies"))
         return dict(_wrap(lambda: d.check_str_map("cookies", value)))
 
     def clean_assertions(self) -> list[str]:
-        return list(_wrap(lambda: check_assertions(self.cleaned_data.get("assertions"))))
+        value = self.cleaned_data.get("assertions")
+        if isinstance(value, Lines):
+            value = check_lines(value)
+        return list(_wrap(lambda: check_assertions(value)))
 
     def clean_tags(self) -> list[str]:
         return list(_wrap(lambda: d.check_str_list("tags", self.cleaned_data.get("tags"))))

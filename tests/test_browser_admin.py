@@ -40,8 +40,7 @@ pytestmark = pytest.mark.browser
 
 INVALID = {
     "url": "ftp://x",
-    "headers": "[1]",
-    "assertions": '["response.code == 200"]',
+    "assertions": "response.code == 200",  # one assertion a line
     "timeout_seconds": "99",
     "interval_seconds": "5",
 }
@@ -91,12 +90,13 @@ def test_superuser_creates_pushes_and_runs_a_check(browser: Browser, live_server
 
     page.goto(f"{base}{ADMIN_PATH}add/")
     fill_fields(page, {"key": "browser-check", "name": "Browser check", **INVALID})
+    page.locator(".field-headers .hc-row-value").first.fill("a value without a name")
     with page.expect_navigation():
         page.click("input[name=_save]")
     shot(page, "03-add-invalid")
     assert page.locator(".errornote").is_visible()
     assert any("URL" in error for error in field_errors(page, "url"))
-    assert any("[1]" in error and "dict" in error for error in field_errors(page, "headers"))
+    assert any("Row 1: a value without a header name" in error for error in field_errors(page, "headers"))
     assert any("'=='" in error for error in field_errors(page, "assertions"))
     assert any("99" in error and "15" in error for error in field_errors(page, "timeout_seconds"))
     assert any("5" in error and "30" in error for error in field_errors(page, "interval_seconds"))
@@ -107,12 +107,13 @@ def test_superuser_creates_pushes_and_runs_a_check(browser: Browser, live_server
         page,
         {
             "url": f"{base}/",
-            "headers": '{"Accept": "text/plain"}',
-            "assertions": '["response.code = 200", "response.body contains Spacely"]',
+            "headers": "Accept",  # the first row's name; its value below
+            "assertions": "response.code = 200\nresponse.body contains Spacely",
             "timeout_seconds": "5",
             "interval_seconds": "60",
         },
     )
+    page.locator(".field-headers .hc-row-value").first.fill("text/plain")
     with page.expect_navigation():
         page.click("input[name=_save]")
     shot(page, "04-saved")
