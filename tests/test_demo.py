@@ -16,6 +16,9 @@ import pytest
 import healthcheck_admin
 from healthcheck_admin.testing import CronitorEmulator
 
+# Each test runs the demo's manage.py (and runserver) in subprocesses.
+pytestmark = pytest.mark.slow
+
 DEMO = Path(__file__).resolve().parent.parent / "migrations_demo"
 PACKAGE_ROOT = Path(healthcheck_admin.__file__).resolve().parent.parent
 CODE_KEYS = {

@@ -82,7 +82,9 @@ class _OnRetry(logging.Handler):
 
 @pytest.fixture
 def no_busy_wait() -> Iterator[None]:
-    """Make Django's connection fail at once on a lock (the test settings wait 30 s)."""
+    """Make Django's connection fail at once on a lock (the test settings wait 30 s); SQLite only."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only: the lock retry is for SQLite's database-wide write lock")
     connection.ensure_connection()
     with connection.cursor() as cursor:
         (before,) = cursor.execute("PRAGMA busy_timeout").fetchone()
@@ -94,8 +96,6 @@ def no_busy_wait() -> Iterator[None]:
 
 @pytest.mark.django_db(transaction=True)
 def test_bookkeeping_waits_for_another_writer_and_then_succeeds(settings, no_busy_wait):
-    if connection.vendor != "sqlite":
-        pytest.skip("SQLite only: the lock retry is for SQLite's database-wide write lock")
     path = str(connection.settings_dict["NAME"])
     assert path not in ("", ":memory:")
     assert "mode=memory" not in path
@@ -129,8 +129,6 @@ def test_bookkeeping_waits_for_another_writer_and_then_succeeds(settings, no_bus
 @pytest.mark.django_db(transaction=True)
 def test_without_the_retry_the_same_lock_fails_the_write(no_busy_wait):
     """The control: the lock held above really makes a write fail when nothing retries."""
-    if connection.vendor != "sqlite":
-        pytest.skip("SQLite only")
     from django.db import OperationalError
 
     holder = _LockHolder(str(connection.settings_dict["NAME"]))

@@ -109,6 +109,7 @@ def test_codes_survive_later_pushes(sync_api):
     assert row.monitor_code == code
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("batch_size", [100, 30])
 def test_a_thousand_rows_go_out_in_ceil_n_over_batch_size_requests(sync_api, settings, batch_size):
     healthchecks(settings, BATCH_SIZE=batch_size)
@@ -125,6 +126,7 @@ def test_a_thousand_rows_go_out_in_ceil_n_over_batch_size_requests(sync_api, set
     assert len(seen) == math.ceil(1000 / batch_size)
 
 
+@pytest.mark.slow
 def test_one_changed_row_of_a_thousand_sends_one_monitor(sync_api):
     make_rows(1000)
     push()
