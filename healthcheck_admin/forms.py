@@ -59,11 +59,6 @@ class InheritSelect(forms.NullBooleanSelect):
 
 
 class HealthcheckDefinitionForm(forms.ModelForm):  # type: ignore[type-arg]
-    adopt = forms.BooleanField(
-        required=False,
-        label=_("Adopt an existing Cronitor monitor"),
-        help_text=_("Take over a monitor with this key made elsewhere; its dashboard settings are kept."),
-    )
     url = forms.CharField(
         label=_("URL"),
         max_length=2000,
@@ -130,7 +125,7 @@ class HealthcheckDefinitionForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = HealthcheckDefinition
-        fields = ("key", "name", *d.REQUEST_FIELDS, *d.MONITOR_FIELDS, *OVERRIDE_FIELDS)
+        fields = ("key", "name", "adopt_remote", *d.REQUEST_FIELDS, *d.MONITOR_FIELDS, *OVERRIDE_FIELDS)
 
     def _keep_masked(self, name: str, value: Any) -> Any:
         """The mask means "keep the stored value of this same header (or cookie)", and nothing else.
@@ -252,15 +247,3 @@ class HealthcheckDefinitionForm(forms.ModelForm):  # type: ignore[type-arg]
                 "body", _("A body is only sent with POST, PUT or PATCH, not %(m)s.") % {"m": method}
             )
         return cleaned
-
-    def clean_adopt(self) -> bool:
-        """A new key that names someone else's monitor on Cronitor is refused unless adopted."""
-        adopt = bool(self.cleaned_data.get("adopt"))
-        key = self.cleaned_data.get("key")
-        if key and (self.instance._state.adding or key != self.instance.key):
-            from healthcheck_admin.sync.importer import refuse_foreign_key
-
-            refusal = refuse_foreign_key(str(key), adopt=adopt)
-            if refusal:
-                self.add_error("key", ValidationError(refusal, code="foreign"))
-        return adopt

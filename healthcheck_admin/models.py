@@ -162,6 +162,17 @@ class HealthcheckDefinition(TimeStampedModel):
     health_event_at = models.DateTimeField(_("latest event at"), null=True, blank=True, editable=False)
     health_read_at = models.DateTimeField(_("health read at"), null=True, blank=True, editable=False)
 
+    # An admin row whose key names a monitor made elsewhere is sent only when this is ticked
+    # (checked by the push, after its refresh: never on the request).
+    adopt_remote = models.BooleanField(
+        _("adopt an existing Cronitor monitor"),
+        default=False,
+        help_text=_(
+            "Take over a monitor with this key made elsewhere (the dashboard, another project); "
+            "its dashboard settings are kept."
+        ),
+    )
+
     # A timed pause by on-call staff (Cronitor's ``pause/{hours}``); cleared when it expires.
     snoozed_until = models.DateTimeField(_("snoozed until"), null=True, blank=True, editable=False)
 

@@ -15,7 +15,7 @@ from healthcheck_admin.forms import HealthcheckDefinitionForm
 from healthcheck_admin.models import HealthcheckDefinition, HealthcheckEvent
 from healthcheck_admin.sync.plan import plan
 from healthcheck_admin.sync.refresh import DISABLED_MESSAGE, refresh
-from healthcheck_admin.sync.service import push
+from healthcheck_admin.sync.service import push, push_keys
 from healthcheck_admin.sync.tasks import schedule_refresh
 from healthcheck_admin.sync.verify import parse_wait, verify
 from healthcheck_admin.testing import CronitorEmulator
@@ -31,6 +31,26 @@ pytestmark = pytest.mark.django_db
 
 CRONITOR = "healthcheck_admin.backends.cronitor.CronitorBackend"
 OWN_TAG = "managed-by:healthcheck_admin:tests:test"
+
+
+ADMIN_FORM = {
+    "key": "theirs",
+    "name": "Mine",
+    "url": "https://example.com/theirs/",
+    "method": "GET",
+    "timeout_seconds": 10,
+    "interval_seconds": 60,
+    "follow_redirects": "on",
+    "verify_ssl": "on",
+    "headers": "{}",
+    "cookies": "{}",
+    "assertions": "[]",
+    "tags": "[]",
+    "notify": "[]",
+    "regions": "[]",
+    "extra_tags": "[]",
+    "override_paused": "unknown",
+}
 
 
 def dashboard_monitor(key: str, **fields: Any) -> dict[str, Any]:
@@ -118,37 +138,50 @@ def test_import_adopts_a_code_row_offering_dashboard_settings_as_overrides(sync_
     assert (doc["notify"], doc["note"], doc["paused"]) == (["pager"], "ask Ana", True)
 
 
-def test_an_admin_row_may_not_take_over_someone_elses_monitor_unless_adopted(sync_api):
-    sync_api.add_monitors(dashboard_monitor("theirs"))
-    data = {
-        "key": "theirs",
-        "name": "Mine",
-        "url": "https://example.com/theirs/",
-        "method": "GET",
-        "timeout_seconds": 10,
-        "interval_seconds": 60,
-        "follow_redirects": "on",
-        "verify_ssl": "on",
-        "headers": "{}",
-        "cookies": "{}",
-        "assertions": "[]",
-        "tags": "[]",
-        "notify": "[]",
-        "regions": "[]",
-        "extra_tags": "[]",
-        "override_paused": "unknown",
-    }
+def test_an_admin_row_may_not_take_over_someone_elses_monitor_unless_adopted(sync_api, settings):
+    healthchecks(settings, REFRESH=True)
+    sync_api.add_monitors(dashboard_monitor("theirs", note="ops note"))
+    before = len(sync_api.requests)
 
-    refused = HealthcheckDefinitionForm(data=data)
-    assert not refused.is_valid()
-    message = refused.errors["key"][0]
-    assert "already exists on Cronitor and is not managed by this project" in message
-    assert "'theirs'" in message
+    form = HealthcheckDefinitionForm(data=ADMIN_FORM)  # the form does not ask Cronitor
+    assert form.is_valid(), form.errors
+    form.save()
+    assert len(sync_api.requests) == before
 
-    adopted = HealthcheckDefinitionForm(data={**data, "adopt": "on"})
-    assert adopted.is_valid(), adopted.errors
-    fresh = HealthcheckDefinitionForm(data={**data, "key": "brand-new"})
-    assert fresh.is_valid(), fresh.errors
+    push_keys(["theirs"])  # what the save's task runs: it refreshes first, since the row was never pushed
+
+    row = _fresh(HealthcheckDefinition.objects.get(key="theirs"))
+    assert row.status == "failed"
+    assert "a monitor with the key 'theirs' already exists on Cronitor" in row.last_error
+    assert "not managed by this project; tick 'adopt" in row.last_error
+    assert sync_api.monitor_puts() == []
+    assert sync_api.monitors["theirs"]["name"] == "Dashboard theirs"
+    assert [item.error for item in plan(rows=HealthcheckDefinition.objects.filter(key="theirs"))] == [
+        row.last_error
+    ]
+
+    row.adopt_remote = True
+    row.save()
+    report = push_keys(["theirs"], refresh=True)
+
+    assert report.synced == ["theirs"]
+    doc = sync_api.monitors["theirs"]
+    assert (doc["name"], doc["note"]) == ("Mine", "ops note")  # taken over, dashboard-only field kept
+    assert OWN_TAG in doc["tags"]
+
+
+def test_an_admin_row_whose_key_is_free_or_ours_is_pushed_without_adopting(sync_api, settings):
+    healthchecks(settings, REFRESH=True)
+    sync_api.add_monitors(dashboard_monitor("ours", tags=[OWN_TAG]))
+    for key in ("ours", "brand-new"):
+        form = HealthcheckDefinitionForm(data={**ADMIN_FORM, "key": key})
+        assert form.is_valid(), form.errors
+        form.save()
+
+    report = push_keys(["ours", "brand-new"])
+
+    assert sorted(report.synced) == ["brand-new", "ours"]
+    assert sync_api.monitors["ours"]["name"] == "Mine"
 
 
 def test_over_the_quota_rows_show_disabled_with_a_clear_message(settings, db):

@@ -59,8 +59,8 @@ def test_dashboard_settings_survive_adoption_and_the_second_plan_is_clean(sync_a
         dashboard_monitor("asserted", assertions=["response.time < 2s"]),
     )
     for key in ("routes", "paused", "noted"):
-        make_row(key)
-    make_row("asserted", assertions=[], name="Renamed in code")
+        make_row(key, source="code")
+    make_row("asserted", source="code", assertions=[], name="Renamed in code")
 
     items = {item.key: item for item in plan(refresh=True)}
 
@@ -83,7 +83,7 @@ def test_dashboard_settings_survive_adoption_and_the_second_plan_is_clean(sync_a
 
 def test_an_existing_monitor_never_shows_as_create(sync_api):
     sync_api.add_monitors(dashboard_monitor("same"))
-    make_row("same")
+    make_row("same", source="code")
 
     assert actions() == {"same": "adopt"}
     sync_api.requests.clear()

@@ -107,10 +107,11 @@ class HealthcheckDefinitionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     # -- which fields, and who owns them ---------------------------------------
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         sets: list[tuple[Any, dict[str, Any]]] = []
+        adopt = ("adopt_remote",) if obj is None or not obj.is_code else ()  # checked by the push
         if obj is not None:
             sets.append((_("Sync"), {"fields": PANEL, "classes": ("hc-sync",)}))
         sets += [
-            (None, {"fields": ("ownership", "key", "name", "source", "route")}),
+            (None, {"fields": ("ownership", "key", "name", "source", "route", *adopt)}),
             (_("Request"), {"fields": REQUEST_FIELDS}),
             (_("Monitor"), {"fields": MONITOR_FIELDS}),
         ]

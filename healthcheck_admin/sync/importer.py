@@ -182,30 +182,3 @@ def _create(
                 last_error="",
             )
             record_event(row.key, "import", "Imported from Cronitor", {"code": code})
-
-
-def refuse_foreign_key(key: str, *, adopt: bool) -> str | None:
-    """Why a new admin row may not take ``key``, or None: for the admin form's key validation.
-
-    A monitor with this key on Cronitor that lacks our ownership tag was made elsewhere (the
-    dashboard, another project): taking it over silently would overwrite it. It is refused
-    unless ``adopt`` is asked for (then the first push keeps its dashboard-only settings).
-    """
-    if adopt:
-        return None
-    from healthcheck_admin.backends.base import CronitorError
-
-    with get_backend() as backend:
-        try:
-            doc = backend.get_monitor(key)
-        except CronitorError as exc:
-            return (
-                f"Cannot check whether a monitor with the key {key!r} already exists on Cronitor "
-                f"({exc.message}); try again, or tick 'adopt' to take it over if it does."
-            )
-    if doc is None or app_settings.OWNERSHIP_TAG in (doc.get("tags") or []):
-        return None
-    return (
-        f"A monitor with the key {key!r} already exists on Cronitor and is not managed by this project; "
-        "choose another key, or tick 'adopt' to take it over (its dashboard settings are kept)."
-    )

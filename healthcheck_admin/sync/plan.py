@@ -21,6 +21,7 @@ from healthcheck_admin.models import HealthcheckDefinition, Tombstone
 from healthcheck_admin.redaction import MASK, mask_monitor
 from healthcheck_admin.sync.account import account_for
 from healthcheck_admin.sync.payload import Monitor, PayloadError, diff, fingerprint, monitor_for
+from healthcheck_admin.sync.prepare import foreign
 from healthcheck_admin.sync.refresh import RemoteState, read_remote
 from healthcheck_admin.sync.removal import is_due
 from healthcheck_admin.sync.threeway import for_row
@@ -140,6 +141,7 @@ def plan_row(row: HealthcheckDefinition, account: str = "", remote: RemoteState 
     item.action, item.diff, item.sources = decision.action, decision.diff, decision.sources
     if doc.get("disabled") and decision.action != "disabled":
         item.note = "Cronitor holds this monitor disabled"
+    item.error = foreign(row, decision, doc) or item.error
     if item.action in ("unchanged", "disabled"):
         item.error = ""
     return item

@@ -14,11 +14,12 @@ from typing import Any
 from django.utils import timezone
 
 from healthcheck_admin.backends.base import BaseBackend, BatchResult, RemoteUnknown
+from healthcheck_admin.conf import app_settings
 from healthcheck_admin.models import HealthcheckDefinition, Tombstone
 from healthcheck_admin.redaction import mask_monitor
 from healthcheck_admin.sync.account import account_for
 from healthcheck_admin.sync.history import record_event
-from healthcheck_admin.sync.payload import Monitor, fingerprint, monitor_for, resolve
+from healthcheck_admin.sync.payload import Monitor, PayloadError, fingerprint, monitor_for, resolve
 from healthcheck_admin.sync.refresh import RemoteState, read_remote, store
 from healthcheck_admin.sync.threeway import Decision, for_row, last_pushed, outgoing
 
@@ -84,6 +85,9 @@ def item_for(row: HealthcheckDefinition, options: Options) -> Item | None:
     pushed = last_pushed(row, options.account)
     if doc is not None:
         decision = for_row(row, monitor, options.account, doc)
+        refusal = foreign(row, decision, doc)
+        if refusal:
+            raise PayloadError(refusal)
         if decision.send is None and not options.force:
             if not stale(row, digest, options.account):
                 return None
@@ -97,6 +101,29 @@ def item_for(row: HealthcheckDefinition, options: Options) -> Item | None:
     stored = row.remote_payload if remote is None and isinstance(row.remote_payload, dict) else None
     send = outgoing(monitor, pushed, list(stored.get("tags") or []) if stored else None)
     return Item(row, monitor, digest, resolve(send), unresolved=send)
+
+
+def foreign(row: HealthcheckDefinition, decision: Decision, doc: dict[str, Any]) -> str | None:
+    """Why a never-pushed admin row may not take over ``doc``, or None.
+
+    A monitor with the row's key that lacks our ownership tag was made elsewhere (the
+    dashboard, another project): an admin row takes it over only when it asked to adopt it
+    (``adopt_remote``). Code rows are adopted (a declaration names the check it means).
+    """
+    if decision.action != "adopt" or row.is_code or row.adopt_remote:
+        return None
+    if app_settings.OWNERSHIP_TAG in (doc.get("tags") or []):
+        return None
+    return (
+        f"a monitor with the key {row.key!r} already exists on Cronitor and is not managed by this "
+        "project; tick 'adopt an existing Cronitor monitor' on the row to take it over (its dashboard "
+        "settings are kept), or choose another key; nothing was sent"
+    )
+
+
+def needs_refresh(row: HealthcheckDefinition) -> bool:
+    """A never-pushed admin row: only a refresh can tell whether its key is someone else's."""
+    return not row.is_code and not row.adopt_remote and not (row.monitor_code or row.pushed_fingerprint)
 
 
 def write_history(item: Item) -> None:

@@ -31,6 +31,7 @@ from healthcheck_admin.sync.prepare import (
     confirmed_values,
     item_for,
     moving,
+    needs_refresh,
     refresh_into,
     write_history,
 )
@@ -73,14 +74,18 @@ def push(
 
 
 def push_keys(
-    keys: Sequence[str], *, force: bool = False, progress: Progress | None = None, refresh: bool = False
+    keys: Sequence[str], *, force: bool = False, progress: Progress | None = None, refresh: bool | None = None
 ) -> PushReport:
     """Push the rows with these keys (and apply removal to tombstones among them); for tasks.
 
-    No refresh by default: a save pushes one row, and a refresh lists every page.
+    No refresh by default (a save pushes one row, and a refresh lists every page), except
+    for a never-pushed admin row when ``HEALTHCHECKS["REFRESH"]`` is on: only the refresh
+    can tell whether its key already names someone else's monitor (see ``prepare.foreign``).
     """
-    options = Options(force, False, False, False, progress, refresh)
     rows = list(HealthcheckDefinition.objects.filter(key__in=list(keys)))
+    if refresh is None:
+        refresh = app_settings.REFRESH and any(needs_refresh(row) for row in rows)
+    options = Options(force, False, False, False, progress, refresh)
     tombstones = list(Tombstone.objects.filter(key__in=list(keys)))
     return _run(rows, tombstones, options)
 
