@@ -1,8 +1,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 pytest_plugins = ["healthcheck_admin.testing.pytest_plugin"]
 
@@ -165,3 +170,28 @@ def startup_api(cronitor_settings, settings):
     """The emulator, with pushes on startup turned on."""
     settings.HEALTHCHECKS = {**settings.HEALTHCHECKS, "SYNC_ON_STARTUP": True}
     return cronitor_settings
+
+
+@pytest.fixture(scope="module")
+def _orm_beside_playwright() -> Iterator[None]:
+    # Playwright's sync API runs an asyncio loop in this thread (through greenlets), so Django sees
+    # a running loop and refuses ORM calls here (SynchronousOnlyOperation), including pytest-django's
+    # own database setup and flush. The tests only seed and read rows between browser steps, never
+    # concurrently with them, and live_server's thread is unaffected. Module-scoped so that it
+    # covers the whole life of the browser fixture below, and limited to the modules that use it.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
+
+
+@pytest.fixture(scope="module")
+def browser(_orm_beside_playwright: None) -> Iterator[Browser]:
+    """Headless Chromium for the browser tests (tests/browser_utils.py), one per module."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser_utils import launch
+
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()

@@ -5,7 +5,6 @@ Run: ``python -m pytest -m browser tests/test_admin_widgets_browser.py -q``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,37 +12,22 @@ from django.contrib.auth.models import User
 
 pytest.importorskip("playwright.sync_api", reason="the browser tests need Playwright")
 
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 
 from healthcheck_admin.models import HealthcheckDefinition
 from healthcheck_admin.redaction import MASK
-from tests.browser_utils import ADMIN_PATH, field_errors, launch, login, new_page, shot
+from tests.browser_utils import ADMIN_PATH, field_errors, login, new_page, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(scope="module")
-def _orm_beside_widgets() -> Iterator[None]:
-    with pytest.MonkeyPatch.context() as patch:  # see tests/test_browser_admin.py
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        yield
-
-
-@pytest.fixture(scope="module")
-def widgets_browser(_orm_beside_widgets: None) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
-
-
 def test_header_rows_and_assertion_lines_in_the_browser(
-    widgets_browser: Browser, live_server: Any, settings: Any
+    browser: Browser, live_server: Any, settings: Any
 ) -> None:
     settings.HEALTHCHECKS = {**settings.HEALTHCHECKS, "SYNC_ON_SAVE": False}
     base = live_server.url
     User.objects.create_superuser("widgets", "widgets@example.com", "widgets-pass-1")
-    page = new_page(widgets_browser)
+    page = new_page(browser)
     login(page, base, "widgets", "widgets-pass-1")
     page.goto(f"{base}{ADMIN_PATH}add/")
     page.fill("#id_key", "browser-widgets")

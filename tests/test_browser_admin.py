@@ -7,7 +7,6 @@ Run: ``python -m pytest tests/test_browser_admin.py -q -m browser``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,7 +15,7 @@ from django.contrib.auth.models import Permission, User
 # Skipped, not an error, where Playwright is not installed; the imports below need it.
 pytest.importorskip("playwright.sync_api", reason="the browser tests need Playwright")
 
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 
 from healthcheck_admin.models import HealthcheckDefinition
 from healthcheck_admin.sync.tasks import wait_for_background_pushes
@@ -27,7 +26,6 @@ from tests.browser_utils import (
     changelist_row,
     field_errors,
     fill_fields,
-    launch,
     login,
     messages,
     new_page,
@@ -44,26 +42,6 @@ INVALID = {
     "timeout_seconds": "99",
     "interval_seconds": "5",
 }
-
-
-@pytest.fixture(scope="module")
-def _orm_beside_playwright() -> Iterator[None]:
-    # Playwright's sync API runs an asyncio loop in this thread (through greenlets), so Django sees
-    # a running loop and refuses ORM calls here (SynchronousOnlyOperation), including pytest-django's
-    # own database setup and flush. The tests only seed and read rows between browser steps, never
-    # concurrently with them, and live_server's thread is unaffected. Module-scoped so that it
-    # covers the whole life of the browser fixture below, and limited to this module.
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        yield
-
-
-@pytest.fixture(scope="module")
-def browser(_orm_beside_playwright: None) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -10,37 +10,21 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import Permission, User
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from healthcheck_admin.models import HealthcheckDefinition
 from healthcheck_admin.sync.tasks import wait_for_background_pushes
 from healthcheck_admin.testing import CronitorEmulator
-from tests.browser_utils import ADMIN_PATH, TIMEOUT_MS, changelist_row, launch, login, run_action, shot
+from tests.browser_utils import ADMIN_PATH, TIMEOUT_MS, changelist_row, login, run_action, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DOCS_STATIC = Path(__file__).resolve().parent.parent / "docs" / "_static"
 STATUS = HealthcheckDefinition.STATUS
-
-
-@pytest.fixture(scope="module")
-def _orm_beside_playwright() -> Iterator[None]:
-    with pytest.MonkeyPatch.context() as patch:  # see tests/test_browser_admin.py
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        yield
-
-
-@pytest.fixture(scope="module")
-def browser(_orm_beside_playwright: None) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ import requests
 
 from healthcheck_admin.backends.base import MISSING_KEY, BaseBackend, BatchResult, CronitorError, monitor_keys
 from healthcheck_admin.backends.http import (
+    disabled_message,
     page_of,
     parse_json,
     redirect_error,
@@ -290,15 +291,3 @@ class CronitorBackend(BaseBackend):
             if not items or len(items) < size or (total is not None and page * size >= total):
                 return
         raise CronitorError(f"GET /monitors returned more than {MAX_PAGES} pages; stopped", permanent=False)
-
-
-def disabled_message(quota: Any) -> str:
-    """The row's ``last_error`` for a monitor Cronitor saved disabled."""
-    detail = ""
-    if isinstance(quota, dict):
-        shown = ", ".join(f"{k}={v!r}" for k, v in sorted(quota.items()) if isinstance(v, (int, str)))
-        detail = f" (monitor_quota: {shown})" if shown else ""
-    return (
-        "Cronitor saved this monitor disabled, so it is not probed: the account is over its plan's "
-        f"monitor limit{detail}; raise the limit or remove monitors, then push again"
-    )

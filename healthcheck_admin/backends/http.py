@@ -162,3 +162,15 @@ def page_of(data: Any) -> tuple[list[dict[str, Any]], int | None, int | None]:
     size = _int(meta.get("page_size") or meta.get("pageSize"))
     total = _int(meta.get("total_monitor_count", meta.get("totalMonitorCount")))
     return items, size, total
+
+
+def disabled_message(quota: Any) -> str:
+    """The row's ``last_error`` for a monitor Cronitor saved disabled."""
+    detail = ""
+    if isinstance(quota, dict):
+        shown = ", ".join(f"{k}={v!r}" for k, v in sorted(quota.items()) if isinstance(v, (int, str)))
+        detail = f" (monitor_quota: {shown})" if shown else ""
+    return (
+        "Cronitor saved this monitor disabled, so it is not probed: the account is over its plan's "
+        f"monitor limit{detail}; raise the limit or remove monitors, then push again"
+    )
