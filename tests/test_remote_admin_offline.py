@@ -70,8 +70,10 @@ def test_a_failing_monitor_shows_failing_in_the_first_column_and_under_the_filte
     assert 'data-health="passing"' in _first_column(html, "up")
     failing = superuser_client.get(CHANGELIST, {"health": "failing"}).content.decode()
     passing = superuser_client.get(CHANGELIST, {"health": "passing"}).content.decode()
-    assert ">down</a>" in failing and ">up</a>" not in failing
-    assert ">up</a>" in passing and ">down</a>" not in passing
+    assert ">down</a>" in failing
+    assert ">up</a>" not in failing
+    assert ">up</a>" in passing
+    assert ">down</a>" not in passing
 
 
 def test_the_refresh_never_stores_the_resolved_value_of_an_env_header(sync_api, settings, monkeypatch):
@@ -84,5 +86,6 @@ def test_the_refresh_never_stores_the_resolved_value_of_an_env_header(sync_api, 
     refresh()
 
     stored = HealthcheckDefinition.objects.get(key="secret").remote_payload
-    assert stored is not None and stored["request"]["headers"]["X-Custom"] == MASK
+    assert stored is not None
+    assert stored["request"]["headers"]["X-Custom"] == MASK
     assert "tok-resolved" not in json.dumps(stored)
