@@ -132,7 +132,7 @@ def store(rows: Iterable[HealthcheckDefinition], state: RemoteState) -> int:
     for row in rows:
         doc = state.monitors.get(row.key)
         health, event, event_at = health_of(doc)
-        row.remote_payload = mask_monitor(doc) if doc is not None else None
+        row.remote_payload = mask_monitor(doc, stored=row.headers) if doc is not None else None
         row.health, row.health_event, row.health_event_at = health, event, event_at
         row.health_read_at = now
         status = row.status
