@@ -88,23 +88,40 @@ class KeyValueWidget(forms.Widget):
         return context
 
 
-class LinesWidget(forms.Textarea):
-    """One item a line (the assertions); the line numbers are kept for the error messages."""
+class _TextPart(forms.Widget):
+    """A text widget posted as ``<name>__<part>`` and read back by :meth:`parse_text`."""
 
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__({"rows": 5, "class": "hc-lines", "spellcheck": "false", **(attrs or {})})
+    part = ""
+
+    def parse_text(self, text: str) -> Any:
+        raise NotImplementedError
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
         if name in data:
             return data.get(name)
-        text = data.get(f"{name}__lines")
-        if text is None:
-            return None
-        lines = enumerate(_LINE_BREAK.split(str(text)), start=1)
-        return Lines((number, line.strip()) for number, line in lines if line.strip())
+        text = data.get(f"{name}__{self.part}")
+        return None if text is None else self.parse_text(str(text))
 
     def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
-        return name not in data and f"{name}__lines" not in data
+        return name not in data and f"{name}__{self.part}" not in data
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["widget"]["name"] = f"{name}__{self.part}"
+        return context
+
+
+class LinesWidget(_TextPart, forms.Textarea):
+    """One item a line (the assertions); the line numbers are kept for the error messages."""
+
+    part = "lines"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"rows": 5, "class": "hc-lines", "spellcheck": "false", **(attrs or {})})
+
+    def parse_text(self, text: str) -> Lines:
+        lines = enumerate(_LINE_BREAK.split(text), start=1)
+        return Lines((number, line.strip()) for number, line in lines if line.strip())
 
     def format_value(self, value: Any) -> str:
         value = _parsed(value)
@@ -114,41 +131,25 @@ class LinesWidget(forms.Textarea):
             return "\n".join(str(item) for item in value)
         return "" if value is None else str(value)
 
-    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
-        context = super().get_context(name, value, attrs)
-        context["widget"]["name"] = f"{name}__lines"
-        return context
 
-
-class CommaWidget(forms.TextInput):
+class CommaWidget(_TextPart, forms.TextInput):
     """A comma-separated list of strings (tags, notify lists); empty posts ``empty``."""
+
+    part = "csv"
 
     def __init__(self, attrs: dict[str, Any] | None = None, empty: Any = None) -> None:
         super().__init__({"class": "vTextField hc-wide", **(attrs or {})})
         self.empty = Items() if empty is None else empty
 
-    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
-        if name in data:
-            return data.get(name)
-        text = data.get(f"{name}__csv")
-        if text is None:
-            return None
-        items = Items(item.strip() for item in str(text).split(",") if item.strip())
+    def parse_text(self, text: str) -> Any:
+        items = Items(item.strip() for item in text.split(",") if item.strip())
         return items or self.empty
-
-    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
-        return name not in data and f"{name}__csv" not in data
 
     def format_value(self, value: Any) -> str | None:
         value = _parsed(value)
         if isinstance(value, (list, tuple)):
             return ", ".join(str(item) for item in value)
         return None if value in (None, "") else str(value)
-
-    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
-        context = super().get_context(name, value, attrs)
-        context["widget"]["name"] = f"{name}__csv"
-        return context
 
 
 class ChecksWidget(forms.CheckboxSelectMultiple):

@@ -19,7 +19,7 @@ from healthcheck_admin.declarations import Healthcheck, HealthcheckError
 from healthcheck_admin.forms import HealthcheckDefinitionForm
 from healthcheck_admin.models import HealthcheckDefinition
 from healthcheck_admin.redaction import MASK, mask_monitor
-from tests.utils import admin_form
+from tests.utils import edit_form
 
 pytestmark = pytest.mark.django_db
 
@@ -37,19 +37,13 @@ def ref_row() -> HealthcheckDefinition:
     )
 
 
-def post(row: HealthcheckDefinition, headers: str, cookies: str) -> HealthcheckDefinitionForm:
-    return HealthcheckDefinitionForm(
-        data=admin_form(key=row.key, headers=headers, cookies=cookies), instance=row
-    )
-
-
 def test_the_change_form_masks_references_and_the_mask_keeps_them(ref_row):
     unbound = HealthcheckDefinitionForm(instance=ref_row)
     shown = html.unescape(str(unbound))
     assert "HC_REF_" not in shown
     assert json.loads(unbound["headers"].value())["X-Trace"] == MASK  # shown as the row X-Trace = MASK
     assert f'value="{MASK}"' in shown
-    form = post(ref_row, f'{{"X-Trace": "{MASK}", "Accept": "json"}}', f'{{"sid": "{MASK}"}}')
+    form = edit_form(ref_row, f'{{"X-Trace": "{MASK}", "Accept": "json"}}', f'{{"sid": "{MASK}"}}')
     assert form.is_valid(), form.errors
     form.save()
     ref_row.refresh_from_db()
@@ -58,7 +52,7 @@ def test_the_change_form_masks_references_and_the_mask_keeps_them(ref_row):
 
 
 def test_a_newly_typed_reference_is_stored_as_written(ref_row):
-    form = post(ref_row, '{"X-Trace": "env:HC_REF_NEW", "Authorization": "env:HC_REF_AUTH"}', "{}")
+    form = edit_form(ref_row, '{"X-Trace": "env:HC_REF_NEW", "Authorization": "env:HC_REF_AUTH"}', "{}")
     assert form.is_valid(), form.errors
     form.save()
     ref_row.refresh_from_db()
@@ -66,7 +60,7 @@ def test_a_newly_typed_reference_is_stored_as_written(ref_row):
 
 
 def test_the_mask_under_a_header_that_held_no_reference_is_refused(ref_row):
-    form = post(ref_row, f'{{"X-Trace": "{MASK}", "Accept": "{MASK}"}}', "{}")
+    form = edit_form(ref_row, f'{{"X-Trace": "{MASK}", "Accept": "{MASK}"}}', "{}")
     assert not form.is_valid()
     assert "stands only for the value already stored" in str(form.errors["headers"])
     ref_row.refresh_from_db()

@@ -9,7 +9,7 @@ from healthcheck_admin.forms import HealthcheckDefinitionForm
 from healthcheck_admin.models import HealthcheckDefinition
 from healthcheck_admin.redaction import MASK, clip, mask_monitor, scrub, secret_values
 from tests.sync_utils import healthchecks
-from tests.utils import admin_form
+from tests.utils import admin_form, edit_form
 
 SECRET = "Bearer ADMAUTHZ-SECRET-12-NEVER-SHOWN"
 
@@ -111,16 +111,11 @@ def stored_row(db) -> HealthcheckDefinition:
     )
 
 
-def form_for(row: HealthcheckDefinition, headers: str, cookies: str = '{"theme": "********"}'):
-    data = admin_form(key=row.key, headers=headers, cookies=cookies)
-    return HealthcheckDefinitionForm(data=data, instance=row)
-
-
 def test_the_change_form_shows_masks_and_saving_them_keeps_the_stored_values(stored_row):
     form = HealthcheckDefinitionForm(instance=stored_row)
     assert SECRET not in str(form)
     assert "dark-cookie-1" not in str(form)
-    bound = form_for(stored_row, '{"Authorization": "********", "Accept": "json"}')
+    bound = edit_form(stored_row, '{"Authorization": "********", "Accept": "json"}', '{"theme": "********"}')
     assert bound.is_valid(), bound.errors
     assert bound.cleaned_data["headers"] == {"Authorization": SECRET, "Accept": "json"}
     assert bound.cleaned_data["cookies"] == {"theme": "dark-cookie-1"}
@@ -137,7 +132,7 @@ def test_the_change_form_shows_masks_and_saving_them_keeps_the_stored_values(sto
     ],
 )
 def test_the_mask_anywhere_else_is_a_form_error_and_nothing_is_stored(stored_row, headers, cookies):
-    form = form_for(stored_row, headers, cookies)
+    form = edit_form(stored_row, headers, cookies)
     assert not form.is_valid()
     field = "cookies" if "lang" in cookies else "headers"
     assert "stands only for the value already stored" in str(form.errors[field])

@@ -12,6 +12,7 @@ from django.db import connection
 
 from healthcheck_admin.assertions import ResponseFacts
 from healthcheck_admin.backends import locmem
+from healthcheck_admin.forms import HealthcheckDefinitionForm
 from healthcheck_admin.models import HealthcheckDefinition
 from healthcheck_admin.registry import Collected, Spec, fingerprint
 from healthcheck_admin.runner import RunConfig, RunResult, run_one
@@ -91,6 +92,13 @@ def admin_form(**overrides: str) -> dict[str, str]:
     }
     data.update(overrides)
     return data
+
+
+def edit_form(row: HealthcheckDefinition, headers: str, cookies: str) -> HealthcheckDefinitionForm:
+    """The admin form bound to ``row``, posting these headers and cookies (JSON text) and a valid rest."""
+    return HealthcheckDefinitionForm(
+        data=admin_form(key=row.key, headers=headers, cookies=cookies), instance=row
+    )
 
 
 def run_row(check: HealthcheckDefinition, **config: Any) -> RunResult:
