@@ -8,6 +8,9 @@ from typing import Any
 from django.core.management import call_command
 
 from healthcheck_admin.models import HealthcheckDefinition
+from healthcheck_admin.testing import CronitorEmulator
+
+CRONITOR = "healthcheck_admin.backends.cronitor.CronitorBackend"
 
 SECRET_HEADER = "Bearer s3cr3t-header-value"
 
@@ -45,3 +48,50 @@ def command(*args: str, **options: Any) -> tuple[str, str]:
     out, err = io.StringIO(), io.StringIO()
     call_command("healthchecks", *args, stdout=out, stderr=err, **options)
     return out.getvalue(), err.getvalue()
+
+
+#: The admin add form of a row whose key may already be a monitor on Cronitor.
+ADMIN_FORM = {
+    "key": "theirs",
+    "name": "Mine",
+    "url": "https://example.com/theirs/",
+    "method": "GET",
+    "timeout_seconds": 10,
+    "interval_seconds": 60,
+    "follow_redirects": "on",
+    "verify_ssl": "on",
+    "headers": "{}",
+    "cookies": "{}",
+    "assertions": "[]",
+    "tags": "[]",
+    "notify": "[]",
+    "regions": "[]",
+    "extra_tags": "[]",
+    "override_paused": "unknown",
+}
+
+
+def dashboard_monitor(key: str, **fields: Any) -> dict[str, Any]:
+    """A check monitor as made by hand on the dashboard: no ownership tag."""
+    return {
+        "type": "check",
+        "key": key,
+        "name": f"Dashboard {key}",
+        "schedule": "every 5 minutes",
+        "request": {"url": f"https://example.com/{key}/", "method": "GET", "timeout_seconds": 7},
+        "assertions": ["response.code = 200"],
+        **fields,
+    }
+
+
+def use(settings: Any, emulator: CronitorEmulator, **extra: Any) -> None:
+    """Point the sync at ``emulator`` with the Cronitor backend."""
+    healthchecks(
+        settings,
+        BACKEND=CRONITOR,
+        API_URL=emulator.url,
+        API_KEY=emulator.api_key,
+        SYNC_ON_SAVE=False,
+        BACKOFF_SECONDS=0.01,
+        **extra,
+    )

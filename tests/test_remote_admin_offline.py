@@ -14,8 +14,7 @@ from healthcheck_admin.models import HealthcheckDefinition
 from healthcheck_admin.redaction import MASK
 from healthcheck_admin.sync.refresh import refresh
 from healthcheck_admin.sync.service import push
-from tests.sync_utils import command, healthchecks, make_row
-from tests.test_remote_import_health import ADMIN_FORM, dashboard_monitor
+from tests.sync_utils import ADMIN_FORM, command, dashboard_monitor, healthchecks, make_row
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""Issue 8: import and adopt, quota, health read-back, push --verify, periodic refresh.
+"""Issue 8: import and adopt, quota, health read-back, periodic refresh.
 
 Every test talks to the real emulator over loopback.
 """
@@ -6,7 +6,6 @@ Every test talks to the real emulator over loopback.
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import pytest
 from django.core.management.base import CommandError
@@ -17,9 +16,8 @@ from healthcheck_admin.sync.plan import plan
 from healthcheck_admin.sync.refresh import DISABLED_MESSAGE, refresh
 from healthcheck_admin.sync.service import push, push_keys
 from healthcheck_admin.sync.tasks import schedule_refresh
-from healthcheck_admin.sync.verify import parse_wait, verify
 from healthcheck_admin.testing import CronitorEmulator
-from tests.sync_utils import command, healthchecks, make_row
+from tests.sync_utils import ADMIN_FORM, command, dashboard_monitor, healthchecks, make_row, use
 
 
 def _fresh(row: HealthcheckDefinition) -> HealthcheckDefinition:
@@ -29,52 +27,8 @@ def _fresh(row: HealthcheckDefinition) -> HealthcheckDefinition:
 
 pytestmark = pytest.mark.django_db
 
-CRONITOR = "healthcheck_admin.backends.cronitor.CronitorBackend"
+
 OWN_TAG = "managed-by:healthcheck_admin:tests:test"
-
-
-ADMIN_FORM = {
-    "key": "theirs",
-    "name": "Mine",
-    "url": "https://example.com/theirs/",
-    "method": "GET",
-    "timeout_seconds": 10,
-    "interval_seconds": 60,
-    "follow_redirects": "on",
-    "verify_ssl": "on",
-    "headers": "{}",
-    "cookies": "{}",
-    "assertions": "[]",
-    "tags": "[]",
-    "notify": "[]",
-    "regions": "[]",
-    "extra_tags": "[]",
-    "override_paused": "unknown",
-}
-
-
-def dashboard_monitor(key: str, **fields: Any) -> dict[str, Any]:
-    return {
-        "type": "check",
-        "key": key,
-        "name": f"Dashboard {key}",
-        "schedule": "every 5 minutes",
-        "request": {"url": f"https://example.com/{key}/", "method": "GET", "timeout_seconds": 7},
-        "assertions": ["response.code = 200"],
-        **fields,
-    }
-
-
-def use(settings: Any, emulator: CronitorEmulator, **extra: Any) -> None:
-    healthchecks(
-        settings,
-        BACKEND=CRONITOR,
-        API_URL=emulator.url,
-        API_KEY=emulator.api_key,
-        SYNC_ON_SAVE=False,
-        BACKOFF_SECONDS=0.01,
-        **extra,
-    )
 
 
 def test_import_all_turns_50_dashboard_monitors_into_rows_and_the_next_push_sends_none(sync_api, settings):
@@ -255,57 +209,6 @@ def test_a_failed_refresh_stores_nothing(sync_api):
     with pytest.raises(CommandError, match="refresh failed, nothing stored"):
         command("refresh")
     assert _fresh(row).health_read_at is None
-
-
-def test_push_verify_exits_nonzero_when_a_changed_monitor_fails_its_first_probe(settings, db):
-    with CronitorEmulator(auto_probe=lambda key: key != "broken") as emulator:
-        use(settings, emulator, REFRESH=True)
-        make_row("fine")
-        make_row("broken")
-
-        with pytest.raises(CommandError, match="failing their first probe") as caught:
-            command("push", "--verify", "--wait", "30s")
-
-        assert caught.value.returncode == 1
-        assert HealthcheckDefinition.objects.get(key="broken").status == "synced"
-
-
-def test_push_verify_passes_when_every_changed_monitor_passes(settings, db):
-    with CronitorEmulator(auto_probe=True) as emulator:
-        use(settings, emulator, REFRESH=True)
-        make_row("fine")
-
-        out, _ = command("push", "--verify")
-
-        assert "0 failing, 0 not probed yet" in out
-
-
-def test_verify_waits_for_the_first_probe_and_gives_up_at_the_deadline(sync_api):
-    make_row("slow")
-    push()
-    clock = [0.0]
-
-    def sleep(seconds: float) -> None:  # a probe arrives while we wait
-        clock[0] += seconds
-        sync_api.probe("slow", passing=False, message="timeout")
-
-    report = verify(["slow"], wait=60, poll=5, clock=lambda: clock[0], sleep=sleep)
-    assert report.failing == {"slow": report.failing["slow"]}
-    assert not report.ok
-
-    make_row("never")
-    push()
-    clock[0] = 0.0
-    report = verify(
-        ["never"], wait=10, poll=5, clock=lambda: clock[0], sleep=lambda s: clock.__setitem__(0, clock[0] + s)
-    )
-    assert report.waiting == ["never"]
-
-
-def test_parse_wait():
-    assert (parse_wait("10m"), parse_wait("90s"), parse_wait("1h"), parse_wait("45")) == (600, 90, 3600, 45)
-    with pytest.raises(ValueError, match="not a duration"):
-        parse_wait("soon")
 
 
 def test_periodic_refresh_is_off_without_the_setting_or_a_tasks_backend(settings):
