@@ -7,6 +7,7 @@ test database they share with it, and the Cronitor backend sends to the emulator
 
 from __future__ import annotations
 
+import os
 from importlib.util import find_spec
 
 from tests.settings import *  # noqa: F403
@@ -24,4 +25,6 @@ HEALTHCHECKS = {
     **HEALTHCHECKS,
     "BACKEND": "healthcheck_admin.backends.cronitor.CronitorBackend",
     "BACKOFF_SECONDS": 0.01,
+    # tests/test_tasks_worker.py turns the periodic refresh on in its web and worker processes.
+    "REFRESH_EVERY_SECONDS": int(os.environ.get("HC_REFRESH_EVERY_SECONDS", "0")),
 }

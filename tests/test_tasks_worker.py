@@ -1,4 +1,5 @@
-"""A post_save push through a real Tasks worker: django-tasks-db's ``db_worker`` on PostgreSQL.
+"""Real Tasks workers: django-tasks-db's ``db_worker`` on PostgreSQL runs a post_save push and the
+periodic refresh.
 
 Three processes share the test database: a "web" process that edits a row (its post_save
 enqueues the push after commit), the ``db_worker`` that runs the task against the
@@ -36,6 +37,14 @@ with transaction.atomic():
     row.name = "Edited in the web process"
     row.save()
 print("saved; enqueued with", type(tasks._task()).__name__)
+"""
+
+
+SCHEDULE_SIDE = """
+import django
+django.setup()
+from healthcheck_admin.sync.tasks import schedule_refresh
+print("scheduled:", schedule_refresh())
 """
 
 
@@ -125,12 +134,55 @@ def test_post_save_push_runs_in_a_db_worker(settings, cronitor_emulator, worker_
     assert row.monitor_code == cronitor_emulator.codes["adm-worker"]
     assert [m["key"] for m in cronitor_emulator.sent_monitors()] == ["adm-worker"]
     assert cronitor_emulator.sent_monitors()[0]["name"] == "Edited in the web process"
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT task_path, status, args_kwargs FROM {TASK_TABLE}")
-        [(task_path, status, args_kwargs)] = cursor.fetchall()
+    deadline = time.monotonic() + 30  # the row is synced inside the task, which is marked done after
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT task_path, status, args_kwargs FROM {TASK_TABLE}")
+            [(task_path, status, args_kwargs)] = cursor.fetchall()
+        if status == "SUCCESSFUL" or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
     assert task_path == "healthcheck_admin.sync.tasks.push_monitors_task"
     assert status == "SUCCESSFUL"
     if isinstance(args_kwargs, str):
         args_kwargs = json.loads(args_kwargs)
     assert args_kwargs["args"] == [["adm-worker"]]
+    assert worker.poll() is None, "the worker exited early"
+
+
+def test_the_periodic_refresh_runs_in_a_db_worker_and_reads_health_back(
+    cronitor_emulator, worker_env, worker
+):
+    """``REFRESH_EVERY_SECONDS`` enqueues the refresh as a task; the worker runs it and stores health."""
+    HealthcheckDefinition.objects.bulk_create(  # no post_save: nothing is pushed from here
+        [HealthcheckDefinition(key="adm-refreshed", url="https://status.example.com/")]
+    )
+    cronitor_emulator.add_monitors(
+        {"type": "check", "key": "adm-refreshed", "request": {"url": "https://status.example.com/"}},
+        probed=False,  # its first probe failed
+    )
+
+    web = subprocess.run(
+        [sys.executable, "-c", SCHEDULE_SIDE],
+        cwd=ROOT,
+        env={**worker_env, "HC_REFRESH_EVERY_SECONDS": "1"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert web.returncode == 0, web.stderr
+    assert "scheduled: True" in web.stdout
+
+    def finished() -> set[str]:  # the task is marked SUCCESSFUL after it returned
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT task_path FROM {TASK_TABLE} WHERE status = 'SUCCESSFUL'")
+            return {path for (path,) in cursor.fetchall()}
+
+    deadline = time.monotonic() + 60
+    while not finished() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert finished() == {"healthcheck_admin.sync.tasks.refresh_monitors_task"}
+    row = HealthcheckDefinition.objects.get(key="adm-refreshed")
+    assert row.health == HealthcheckDefinition.HEALTH.failing
+    assert row.health_read_at is not None
     assert worker.poll() is None, "the worker exited early"
