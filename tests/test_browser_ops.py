@@ -81,11 +81,16 @@ def test_at_1280_px_the_list_fits_and_one_push_leaves_three_short_messages(
     assert len(failing) == 50
     for key in failing:
         emulator.reject_monitor(key, "<p>schedule <b>every 5 seconds</b> is below the minimum</p>")
+    HealthcheckDefinition.objects.filter(key="ops-001").update(status=STATUS.synced, health="failing")
     page = superuser_page(browser, base)
     page.goto(f"{base}{ADMIN_PATH}")
     widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
     assert widths[0] == widths[1], widths
     expect(page.locator("th.column-status_column")).to_be_in_viewport()
+    longest = changelist_row(page, "ops-001").locator(".hc-badge")
+    expect(longest).to_have_text("synced · failing")
+    fits = "el => el.getBoundingClientRect().right <= el.closest('td').getBoundingClientRect().right + 0.5"
+    assert longest.evaluate(fits), "the status badge is cut off by its column"
     expect(page.locator("select[name=action]")).to_be_in_viewport()
     long_url = page.locator("td.field-link a").first
     assert long_url.get_attribute("title", timeout=TIMEOUT_MS) == f"{base}/very/long/path/segment/0/" + (
