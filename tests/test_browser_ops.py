@@ -139,7 +139,11 @@ def test_a_push_with_the_api_3_s_slow_answers_at_once_and_rows_reach_synced_late
     expect(page.locator("ul.messagelist li.info")).to_have_text(
         "Push of 300 monitors started in the background."
     )
-    assert elapsed < 1.0, elapsed  # the answer does not wait for the 3 s API
+    # The answer came before the API could have answered even once (each request takes 3 s), and
+    # the rows are still on their way: the page never waited on the network. How long the page
+    # itself takes depends on the machine's load (docs/admin.rst records the figure).
+    assert elapsed < 3.0, elapsed
+    assert not HealthcheckDefinition.objects.filter(status=STATUS.synced).exists()
     expect(page.locator(".hc-progress")).to_contain_text("A push is running")
     expect(changelist_row(page, "ops-000").locator(".hc-badge")).to_have_text("pushing")
     shot(page, "ops-push-running")
