@@ -15,6 +15,7 @@ import time
 
 import pytest
 
+from healthcheck_admin.testing._types import Fault
 from migrations_demo.deploy_urls_template import render
 from tests.deploy_admin_client import AdminClient
 from tests.deploy_gunicorn import Gunicorn
@@ -51,11 +52,16 @@ def lease_runs_out(site: Deployment) -> None:
     )
 
 
+def hold_the_put(site: Deployment) -> None:
+    """Hold the next batch ``PUT`` (not the refresh's ``GET`` that comes first)."""
+    site.emulator.queue_fault(Fault("delay", method="PUT", seconds=HANG), 1)
+
+
 def test_a_startup_hook_killed_mid_push_is_pushed_by_the_next_start() -> None:
     with deployment("hc_killed") as site:
         site.write_urls(render(CHECKS))
         site.migrate()  # marks the push due
-        site.emulator.delay_next(HANG)
+        hold_the_put(site)
         server = site.start(workers=1)
         try:
             wait_until(site, server, f"SELECT 1 FROM {TABLE} WHERE status = 'pushing'")
@@ -81,7 +87,7 @@ def test_a_push_after_an_admin_save_killed_mid_way_is_pushed_by_the_next_start()
         server = site.start(workers=1)
         try:
             server.wait_for(re.escape(HOOK), 1, 60)
-            site.emulator.delay_next(HANG)
+            hold_the_put(site)
             client = AdminClient(server.url, username, password)
             assert client.edit(pk, override_note="edited before the kill") == 302
             wait_until(site, server, f"SELECT 1 FROM {TABLE} WHERE id = {int(pk)} AND status = 'pushing'")
