@@ -57,7 +57,11 @@ def deploy(site: Deployment, source: str, *, push_fails: bool = False) -> Deploy
 
 def changed_only(result: DeployResult, key: str) -> None:
     assert result.sent_keys == [key]
-    assert len(result.requests) == 1
+    # One page of the refresh, then the one PUT.
+    assert [(r.method, r.path) for r in result.requests] == [
+        ("GET", "/api/monitors"),
+        ("PUT", "/api/monitors"),
+    ]
     assert result.pushes == 1
 
 
@@ -74,7 +78,9 @@ def test_deploys_upsert_once_and_send_only_what_changed() -> None:
         first = deploy(site, render(CHECKS))
         active = [key for key, row in site.rows().items() if not row["removed"]]
         assert sorted(first.sent_keys) == sorted(active)  # everything, each monitor once
-        assert len(first.requests) == math.ceil(len(active) / 100)  # BATCH_SIZE 100
+        # The refresh reads the account first (one page), then the batches go out (BATCH_SIZE 100).
+        assert [r.method for r in first.requests if r.method == "GET"] == ["GET"]
+        assert len([r for r in first.requests if r.method == "PUT"]) == math.ceil(len(active) / 100)
         assert first.pushes == 1
         code_rows = site.sql(f"SELECT count(*) FROM {TABLE} WHERE source = 'code'")
 
@@ -90,7 +96,11 @@ def test_deploys_upsert_once_and_send_only_what_changed() -> None:
 
         gone = site.key_of(route_name(5))
         removal = deploy(site, render(CHECKS, edits=edits, removed={5}))
-        assert [(r.method, r.path) for r in removal.requests] == [("GET", f"/api/monitors/{gone}/pause")]
+        # The refresh reads the remote copy (still ours: it carries the ownership tag), then pauses it.
+        assert [(r.method, r.path) for r in removal.requests] == [
+            ("GET", "/api/monitors"),
+            ("GET", f"/api/monitors/{gone}/pause"),
+        ]
         assert site.emulator.monitors[gone]["paused"] is True
 
         unchanged(deploy(site, render(CHECKS, edits=edits, removed={5})))
@@ -112,10 +122,12 @@ def test_a_failed_push_is_tried_once_per_deploy_and_healed_by_the_next_deploy() 
         site.extra_env["CRONITOR_API_KEY"] = "revoked-key"
         edits = {2: Edit(assertion="response.code < 400")}
         refused = deploy(site, render(CHECKS, edits=edits), push_fails=True)
-        assert set(refused.sent_keys) == {key2}
+        # The refresh that comes first is refused: nothing is sent, and the changed row stays pending
+        # (never marked synced, never removed) with the cause in the log, the key never in it.
+        assert refused.sent_keys == []
         [(status, error)] = site.sql(f"SELECT status, last_error FROM {TABLE} WHERE key = %s", (key2,))
-        assert status == "failed"
-        assert "403" in error
+        assert status != "synced"
+        assert "403" in refused.log
         assert "revoked-key" not in refused.log + error
 
         # The next deploy (check 4 changed too) sends both, each once: nothing was lost.
@@ -205,7 +217,7 @@ def test_concurrent_admin_edits_and_push_commands_leave_table_and_emulator_agree
         assert site.duplicate_keys() == []
         after = site.rows()
         assert disagreements(after, site.emulator.monitors) == []
-        notes = {(row["pk"], row["payload"]["note"]) for row in after.values() if not row["removed"]}
+        notes = {(row["pk"], row["payload"].get("note", "")) for row in after.values() if not row["removed"]}
         assert sum(note.startswith("edited by editor") for _, note in notes) == len(targets)
         counts = site.plan()
         assert {action: counts[action] for action in UNCHANGED_PLAN} == UNCHANGED_PLAN
