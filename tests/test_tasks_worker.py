@@ -108,7 +108,8 @@ def wait_until_synced(key: str, timeout: float) -> HealthcheckDefinition:
     deadline = time.monotonic() + timeout
     while True:
         row = HealthcheckDefinition.objects.get(key=key)
-        if row.status != HealthcheckDefinition.STATUS.pending or time.monotonic() > deadline:
+        in_flight = (HealthcheckDefinition.STATUS.pending, HealthcheckDefinition.STATUS.pushing)
+        if row.status not in in_flight or time.monotonic() > deadline:
             return row
         time.sleep(0.2)
 
