@@ -90,7 +90,7 @@ def test_plan_exits_1_when_cronitor_cannot_be_read_and_points_at_no_refresh(sync
 
 
 def test_a_backend_that_cannot_read_cronitor_plans_from_the_bookkeeping(settings):
-    healthchecks(settings, BACKEND="healthcheck_admin.backends.locmem.LocmemBackend", REFRESH=True)
+    healthchecks(settings, BACKEND="healthcheck_admin.backends.dummy.DummyBackend", REFRESH=True)
     make_row("local-only")
 
     out, _ = command("plan")
@@ -195,3 +195,18 @@ def test_drift_without_a_secret_compares_everything_but_headers_and_cookies(sync
     assert "~ with-secret: name changed remotely" in out
     assert "request.headers" not in out
     assert "drift-secret-value" not in out
+
+
+def test_plan_notes_a_changed_monitor_that_cronitor_holds_disabled(sync_api, settings):
+    healthchecks(settings, REFRESH=True)
+    row = make_row("held")
+    push()
+    sync_api.set_health("held", disabled=True)
+    row.refresh_from_db()
+    row.note = "changed in the admin"
+    row.save()
+
+    out, _ = command("plan")
+
+    assert "~ held (update)" in out
+    assert "    note: Cronitor holds this monitor disabled" in out
