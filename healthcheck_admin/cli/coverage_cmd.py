@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from healthcheck_admin.cli import add_flags
 from healthcheck_admin.conf import app_settings
 from healthcheck_admin.coverage import CANDIDATE, COVERED, EXCLUDED, GROUPS, NEEDS_ARGS, Coverage, coverage
 
@@ -29,7 +30,7 @@ TITLES = {
 
 
 def add_arguments(parser: CommandParser) -> None:
-    parser.add_argument("--json", action="store_true", help="print the groups as JSON")
+    add_flags(parser, {"--json": "print the groups as JSON"})
     parser.add_argument(
         "--fail-under", metavar="PCT", help=f"exit with status {BELOW_THE_BAR} when coverage is below PCT %%"
     )
