@@ -107,6 +107,15 @@ class HealthcheckDefinitionForm(forms.ModelForm):  # type: ignore[type-arg]
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Empty: use the note from code."),
     )
+    override_failure_tolerance = forms.IntegerField(
+        required=False, min_value=0, help_text=_("Empty: use the failure tolerance from code.")
+    )
+    override_realert_interval = forms.CharField(
+        required=False, empty_value=None, help_text=_("e.g. every 1 day. Empty: use the interval from code.")
+    )
+    override_group = forms.CharField(
+        required=False, empty_value=None, help_text=_("Empty: use the group from code.")
+    )
     override_paused = forms.NullBooleanField(
         required=False, widget=InheritSelect, label=_("Paused (override)")
     )
@@ -214,6 +223,28 @@ class HealthcheckDefinitionForm(forms.ModelForm):  # type: ignore[type-arg]
         if value in (None, ""):
             return None
         return list(_wrap(lambda: d.check_str_list("override_notify", value)))
+
+    def clean_failure_tolerance(self) -> int | None:
+        value = self.cleaned_data.get("failure_tolerance")
+        return _wrap(lambda: d.check_failure_tolerance(value))  # type: ignore[no-any-return]
+
+    def clean_override_failure_tolerance(self) -> int | None:
+        value = self.cleaned_data.get("override_failure_tolerance")
+        return _wrap(lambda: d.check_failure_tolerance(value))  # type: ignore[no-any-return]
+
+    def clean_realert_interval(self) -> str:
+        value = self.cleaned_data.get("realert_interval")
+        return str(_wrap(lambda: d.check_realert_interval(value)) or "")
+
+    def clean_override_realert_interval(self) -> str | None:
+        value = self.cleaned_data.get("override_realert_interval")
+        return _wrap(lambda: d.check_realert_interval(value))  # type: ignore[no-any-return]
+
+    def clean_group(self) -> str:
+        return str(_wrap(lambda: d.check_group(self.cleaned_data.get("group"))) or "")
+
+    def clean_override_group(self) -> str | None:
+        return _wrap(lambda: d.check_group(self.cleaned_data.get("override_group")))  # type: ignore[no-any-return]
 
     def clean_regions(self) -> list[str]:
         value = self.cleaned_data.get("regions")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -17,6 +17,15 @@ from healthcheck_admin.models import HealthcheckDefinition
 from healthcheck_admin.registry import Collected, Spec, fingerprint
 from healthcheck_admin.runner import RunConfig, RunResult, run_one
 from healthcheck_admin.testing.emulator import CronitorEmulator
+
+
+@contextmanager
+def settled(reset: Callable[[], None], wait: Callable[..., bool], what: str) -> Iterator[None]:
+    """Reset, run the test, wait (up to 30 s) until ``what`` is no longer running, reset again."""
+    reset()
+    yield
+    assert wait(timeout=30), f"{what} is still running"
+    reset()
 
 
 @contextmanager
@@ -158,6 +167,14 @@ def make_row(**values: Any) -> HealthcheckDefinition:
     """A saved admin row for the status page, with ``values``."""
     fields = {"name": "Status page", "url": "https://status.example.com/", **values}
     return HealthcheckDefinition.objects.create(**fields)
+
+
+def secret_row(
+    key: str, headers: dict[str, str], cookies: dict[str, str], **fields: Any
+) -> HealthcheckDefinition:
+    """A saved row whose headers and cookies hold values the admin masks (an admin row unless ``source=``)."""
+    values = {"source": "admin", "url": "https://status.example.com/ping", **fields}
+    return HealthcheckDefinition.objects.create(key=key, headers=headers, cookies=cookies, **values)
 
 
 def sent_keys() -> list[str]:
