@@ -41,6 +41,8 @@ DEFAULTS: dict[str, Any] = {
     "DASHBOARD_URL": "https://cronitor.io/app/monitors/{key}",
     "DEFAULT_NOTIFY": [],
     "LOAD_BALANCED_HOSTS": [],
+    "REQUIRE": [],
+    "REQUIRE_LEVEL": "warning",
 }
 
 DEFAULT_API_URL = "https://cronitor.io/api"
@@ -181,6 +183,16 @@ class Settings:
     @property
     def LOAD_BALANCED_HOSTS(self) -> list[str]:
         return [str(h) for h in self.get("LOAD_BALANCED_HOSTS") or []]
+
+    @property
+    def REQUIRE(self) -> list[str]:
+        """fnmatch patterns of route names that must have a check (``manage.py check`` says which do not)."""
+        return [str(p) for p in self.get("REQUIRE") or []]
+
+    @property
+    def REQUIRE_LEVEL(self) -> str:
+        """``"warning"`` or ``"error"``: the level of the ``REQUIRE`` system checks."""
+        return str(self.get("REQUIRE_LEVEL"))
 
     @property
     def OWNERSHIP_TAG(self) -> str:
