@@ -23,6 +23,17 @@ BACKEND_INVALID = "E013"
 ENV_API_URL_INVALID = "E014"
 NO_HOSTNAME = "W001"
 LEGACY_HTTPS = "W002"
+# Routes that HEALTHCHECKS["REQUIRE"] names (the ``urls`` tag); the E IDs at REQUIRE_LEVEL "error".
+REQUIRED_UNCHECKED = "W010"
+REQUIRE_UNMATCHED = "W011"
+REQUIRED_UNCHECKED_ERROR = "E020"
+REQUIRE_UNMATCHED_ERROR = "E021"
+
+_required_hint = (
+    "Add healthcheck= to the route (or put(Healthcheck(route=...))), "
+    "or remove it from HEALTHCHECKS['REQUIRE']."
+)
+_unmatched_hint = "Correct the pattern (fnmatch on namespaced route names, e.g. 'api:*'), or remove it."
 
 #: Each ID and its hint (a setting error's hint may add the setting's own).
 HINTS: dict[str, str] = {
@@ -39,6 +50,10 @@ HINTS: dict[str, str] = {
     ENV_API_URL_INVALID: "Set CRONITOR_API_URL to an http(s) URL ('https://cronitor.io/api') or unset it.",
     NO_HOSTNAME: "Set HEALTHCHECKS['HOSTNAME'] = 'www.example.com'. It is never guessed from ALLOWED_HOSTS.",
     LEGACY_HTTPS: "Set HEALTHCHECKS['HTTPS']: False keeps the old http:// URLs, True switches them.",
+    REQUIRED_UNCHECKED: _required_hint,
+    REQUIRE_UNMATCHED: _unmatched_hint,
+    REQUIRED_UNCHECKED_ERROR: _required_hint,
+    REQUIRE_UNMATCHED_ERROR: _unmatched_hint,
 }
 
 
