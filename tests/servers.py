@@ -118,6 +118,10 @@ class Handler(BaseHTTPRequestHandler):
             self._send(302, b"", Location="/loop")
         elif path == "/echo":
             self._json(request)
+        elif path.startswith("/flaky"):  # fails every other request to the same URL: 200, 500, 200, ...
+            with self.server.recorder.lock:
+                count = sum(seen["path"] == path for seen in self.server.recorder.seen)
+            self._send(200 if count % 2 else 500, b"flaky")
         else:
             self._send(404, b"not found")
 

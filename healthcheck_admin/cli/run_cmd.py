@@ -25,6 +25,7 @@ from healthcheck_admin.runner import (
     results_to_junit,
     run_checks,
 )
+from healthcheck_admin.runner.repeat import MAX_REPEAT, Flakiness, check_repeat, run_repeated
 from healthcheck_admin.upsert import sync_code_checks
 
 PROGRESS_EVERY = 25
@@ -49,6 +50,13 @@ def add_arguments(parser: CommandParser) -> None:
     )
     parser.add_argument("--concurrency", type=int, default=8, help="Checks in flight at once (default 8).")
     parser.add_argument("--timeout", type=float, help="Seconds per request, instead of each check's own.")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        metavar="N",
+        help=f"Run each check N times (1-{MAX_REPEAT}) and report its flake rate, failures/N.",
+    )
     parser.add_argument("--junit", metavar="FILE", help="Also write the results as JUnit XML to FILE.")
     add_flags(
         parser,
@@ -87,6 +95,10 @@ def handle(command: BaseCommand, options: dict[str, Any]) -> None:
         )
     except ValueError as exc:
         raise CommandError(str(exc), returncode=EXIT_MISCONFIGURED) from None
+    try:
+        repeat = check_repeat(options.get("repeat", 1))
+    except ValueError as exc:
+        raise CommandError(str(exc), returncode=EXIT_MISCONFIGURED) from None
     sync_code_checks()
     rows = _rows(options)
     if options["key"]:
@@ -103,15 +115,28 @@ def handle(command: BaseCommand, options: dict[str, Any]) -> None:
         with lock:
             done[0] += 1
             if verbose:
-                command.stdout.write(f"[{done[0]}/{len(rows)}] {format_result_line(result)}")
+                command.stdout.write(f"[{done[0]}/{total}] {format_result_line(result)}")
             elif options["verbosity"] >= 1 and not options["json"] and done[0] % PROGRESS_EVERY == 0:
-                command.stderr.write(f"ran {done[0]}/{len(rows)} checks")
+                command.stderr.write(f"ran {done[0]}/{total} checks")
 
-    results = sorted(run_checks(rows, config, on_result), key=lambda result: result.key)
+    total = len(rows) * repeat
+    if repeat == 1:
+        results = sorted(run_checks(rows, config, on_result), key=lambda result: result.key)
+        flaky: list[Flakiness] = []
+    else:
+        flaky = sorted(run_repeated(rows, config, repeat, on_result), key=lambda item: item.key)
+        results = [item.result for item in flaky]
     if options["json"]:
-        command.stdout.write(json.dumps(results_to_json(results), indent=2))
+        data = results_to_json(results)
+        for item, entry in zip(flaky, data, strict=False):
+            entry.update(runs=item.runs, failures=item.failures, flake_rate=item.rate)
+        command.stdout.write(json.dumps(data, indent=2))
     else:
         _report(command, results, verbose)
+        for item in flaky:
+            if item.result.state != "refused":
+                style = command.style.ERROR if item.failures else command.style.SUCCESS
+                command.stdout.write(style(item.line()))
     if options["junit"]:
         _write_junit(options["junit"], results)
     raise_for_outcome(results, allow_refused=options["allow_refused"])
