@@ -6,4 +6,4 @@ Each ``<name>_cmd`` module exposes ``HELP``, ``add_arguments(parser)`` and
 
 from __future__ import annotations
 
-SUBCOMMANDS = ("list", "plan", "push", "drift", "run", "refresh", "import", "remove")
+SUBCOMMANDS = ("list", "plan", "push", "drift", "run", "refresh", "import", "remove", "prune")
