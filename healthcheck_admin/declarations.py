@@ -16,10 +16,13 @@ from healthcheck_admin.limits import (
     TIMEOUT_RANGE,
     check_assertion_length,
     check_bool,
+    check_failure_tolerance,
+    check_group,
     check_int_range,
     check_key,
     check_method,
     check_optional_str,
+    check_realert_interval,
     check_str_list,
     check_str_map,
     fail,
@@ -108,6 +111,10 @@ class Healthcheck:
     verify_ssl: bool = True
     paused: bool = False
     code: str | None = None
+    #: Alert noise (``cronitor_api.md`` A4); None: not sent, so the dashboard's value stands.
+    failure_tolerance: int | None = None
+    realert_interval: str | None = None  # "every 8 hours"; an int is hours
+    group: str | None = None
     #: A bad ``key=``/``code=``, kept rather than raised so that ``urls.py`` still imports;
     #: ``path(healthcheck=...)`` reports it at ``manage.py check`` and ``put()`` raises it.
     problem: ClassVar[HealthcheckError | None] = None
@@ -138,13 +145,16 @@ class Healthcheck:
             verify_ssl: bool = True,
             paused: bool = False,
             code: str | None = None,
+            failure_tolerance: int | None = None,
+            realert_interval: str | int | None = None,
+            group: str | None = None,
         ) -> None: ...
 
     else:
 
         def __init__(self, *positional: Any, **arguments: Any) -> None:
             # Hand-written rather than generated: it validates only the arguments given (most
-            # declarations give two or three of the 22), which matters with thousands of routes.
+            # declarations give two or three of the 25), which matters with thousands of routes.
             if positional:
                 if len(positional) > len(_NAMES):
                     raise TypeError(f"Healthcheck() takes at most {len(_NAMES)} positional arguments")
@@ -239,6 +249,9 @@ _NORMALISERS: dict[str, Any] = {
     "follow_redirects": lambda v: check_bool("follow_redirects", v),
     "verify_ssl": lambda v: check_bool("verify_ssl", v),
     "paused": lambda v: check_bool("paused", v),
+    "failure_tolerance": check_failure_tolerance,
+    "realert_interval": check_realert_interval,
+    "group": check_group,
 }
 _DEFAULTS: dict[str, Any] = {
     f.name: f.default_factory() if f.default_factory is not MISSING else f.default

@@ -48,6 +48,18 @@ class OptionalJSONField(WidgetJSONField):
         return "" if value is None else super().prepare_value(value)
 
 
+def _secret_map(name: str, help_text: Any) -> KeyValueField:
+    """A map of header (or cookie) rows; {mask} in *help_text* names the mask that keeps a stored secret."""
+    return KeyValueField(
+        masked_as=name, required=False, initial=dict, help_text=format_lazy(help_text, mask=MASK)
+    )
+
+
+def _list(widget: Any, help_text: Any) -> WidgetJSONField:
+    """A list field, empty by default, edited through *widget*."""
+    return WidgetJSONField(required=False, initial=list, widget=widget, help_text=help_text)
+
+
 class InheritSelect(forms.NullBooleanSelect):
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs)
@@ -65,21 +77,11 @@ class HealthcheckDefinitionForm(forms.ModelForm):  # type: ignore[type-arg]
         widget=forms.TextInput(attrs={"class": "vURLField hc-wide", "inputmode": "url"}),
         help_text=_("An absolute http(s) URL."),
     )
-    headers = KeyValueField(
-        masked_as="headers",
-        required=False,
-        initial=dict,
-        help_text=format_lazy(
-            _('One header a row. Write secrets as "env:VAR_NAME"; {mask} keeps the stored value.'), mask=MASK
-        ),
+    headers = _secret_map(
+        "headers", _('One header a row. Write secrets as "env:VAR_NAME"; {mask} keeps the stored value.')
     )
-    cookies = KeyValueField(
-        masked_as="cookies",
-        required=False,
-        initial=dict,
-        help_text=format_lazy(
-            _('One cookie a row, e.g. session with "env:SESSION"; {mask} keeps the stored value.'), mask=MASK
-        ),
+    cookies = _secret_map(
+        "cookies", _('One cookie a row, e.g. session with "env:SESSION"; {mask} keeps the stored value.')
     )
     assertions = LinesField(
         required=False,
@@ -87,27 +89,13 @@ class HealthcheckDefinitionForm(forms.ModelForm):  # type: ignore[type-arg]
         widget=LinesWidget,
         help_text=_("One Cronitor assertion a line, e.g. response.code = 200 and response.time < 2s."),
     )
-    tags = WidgetJSONField(
-        required=False, initial=list, widget=CommaWidget, help_text=_("Comma-separated, e.g. api, critical.")
+    tags = _list(CommaWidget, _("Comma-separated, e.g. api, critical."))
+    notify = _list(CommaWidget, _("Notification lists, comma-separated, e.g. default."))
+    regions = _list(
+        ChecksWidget(choices=[(region, region) for region in d.REGIONS]),
+        _("None ticked: Cronitor's default regions."),
     )
-    notify = WidgetJSONField(
-        required=False,
-        initial=list,
-        widget=CommaWidget,
-        help_text=_("Notification lists, comma-separated, e.g. default."),
-    )
-    regions = WidgetJSONField(
-        required=False,
-        initial=list,
-        widget=ChecksWidget(choices=[(region, region) for region in d.REGIONS]),
-        help_text=_("None ticked: Cronitor's default regions."),
-    )
-    extra_tags = WidgetJSONField(
-        required=False,
-        initial=list,
-        widget=CommaWidget,
-        help_text=_("Tags added to those defined in code, comma-separated."),
-    )
+    extra_tags = _list(CommaWidget, _("Tags added to those defined in code, comma-separated."))
     override_notify = OptionalJSONField(
         required=False,
         widget=CommaWidget(empty=""),
@@ -118,6 +106,15 @@ class HealthcheckDefinitionForm(forms.ModelForm):  # type: ignore[type-arg]
         empty_value=None,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Empty: use the note from code."),
+    )
+    override_failure_tolerance = forms.IntegerField(
+        required=False, min_value=0, help_text=_("Empty: use the failure tolerance from code.")
+    )
+    override_realert_interval = forms.CharField(
+        required=False, empty_value=None, help_text=_("e.g. every 1 day. Empty: use the interval from code.")
+    )
+    override_group = forms.CharField(
+        required=False, empty_value=None, help_text=_("Empty: use the group from code.")
     )
     override_paused = forms.NullBooleanField(
         required=False, widget=InheritSelect, label=_("Paused (override)")
@@ -226,6 +223,28 @@ class HealthcheckDefinitionForm(forms.ModelForm):  # type: ignore[type-arg]
         if value in (None, ""):
             return None
         return list(_wrap(lambda: d.check_str_list("override_notify", value)))
+
+    def clean_failure_tolerance(self) -> int | None:
+        value = self.cleaned_data.get("failure_tolerance")
+        return _wrap(lambda: d.check_failure_tolerance(value))  # type: ignore[no-any-return]
+
+    def clean_override_failure_tolerance(self) -> int | None:
+        value = self.cleaned_data.get("override_failure_tolerance")
+        return _wrap(lambda: d.check_failure_tolerance(value))  # type: ignore[no-any-return]
+
+    def clean_realert_interval(self) -> str:
+        value = self.cleaned_data.get("realert_interval")
+        return str(_wrap(lambda: d.check_realert_interval(value)) or "")
+
+    def clean_override_realert_interval(self) -> str | None:
+        value = self.cleaned_data.get("override_realert_interval")
+        return _wrap(lambda: d.check_realert_interval(value))  # type: ignore[no-any-return]
+
+    def clean_group(self) -> str:
+        return str(_wrap(lambda: d.check_group(self.cleaned_data.get("group"))) or "")
+
+    def clean_override_group(self) -> str | None:
+        return _wrap(lambda: d.check_group(self.cleaned_data.get("override_group")))  # type: ignore[no-any-return]
 
     def clean_regions(self) -> list[str]:
         value = self.cleaned_data.get("regions")

@@ -6,16 +6,21 @@ refused the same way wherever it is written, and on every database (a NUL charac
 reaches PostgreSQL). Facts come from ``cronitor_api.md`` §5; where Cronitor documents no limit
 (``note``, one assertion), the limit is this package's own and says so.
 
-The interval grammar lives here too: ``2s``, ``600ms``, ``5 min`` (assertions) and
-``every 60 seconds`` (a check's ``schedule``) share one table of units.
+The interval grammar (:mod:`healthcheck_admin.intervals`, re-exported here): ``2s``, ``600ms``,
+``5 min`` (assertions), ``every 60 seconds`` (a check's ``schedule``) and ``every 8 hours``
+(``realert_interval``) share one table of units.
 """
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
+
+from healthcheck_admin.intervals import INTERVAL_RE as INTERVAL_RE  # re-exported: one grammar
+from healthcheck_admin.intervals import UNITS as UNITS
+from healthcheck_admin.intervals import interval as interval
+from healthcheck_admin.intervals import schedule_seconds as schedule_seconds
 
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH")
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
@@ -33,6 +38,8 @@ REGIONS = (
     "sa-east-1",
     "me-south-1",
 )
+#: The alert-noise controls (A4): sent only when set, so the dashboard's values stand otherwise.
+NOISE_FIELDS = ("failure_tolerance", "realert_interval", "group")
 #: The fields of Cronitor's ``request`` object for a check, and of the monitor around it.
 REQUEST_FIELDS = (
     "url",
@@ -45,10 +52,13 @@ REQUEST_FIELDS = (
     "follow_redirects",
     "verify_ssl",
 )
-MONITOR_FIELDS = ("assertions", "interval_seconds", "tags", "notify", "note", "paused")
+MONITOR_FIELDS = ("assertions", "interval_seconds", "tags", "notify", "note", "paused", *NOISE_FIELDS)
 
 INTERVAL_RANGE = (30, 3600)  # a check's schedule: 30 s to 1 h
 TIMEOUT_RANGE = (1, 15)  # request.timeout_seconds
+#: No documented limits (Cronitor: default 0 and 8 hours): these are this package's own.
+FAILURE_TOLERANCE_RANGE = (0, 1000)  # consecutive failed requests before an alert
+REALERT_RANGE = (60, 30 * 86400)  # realert_interval: 1 minute to 30 days
 
 MAX_KEY = 100
 #: A monitor key: always matched whole (``fullmatch``), so a trailing newline is refused.
@@ -236,34 +246,42 @@ def check_identifier(name: str, value: str, max_length: int = MAX_ENVIRONMENT) -
     return value
 
 
-# -- the interval grammar ---------------------------------------------------------------------------
-
-INTERVAL_RE = re.compile(r"([0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*([A-Za-z]*)", re.ASCII)
-_UNIT_GROUPS: tuple[tuple[tuple[str, ...], float], ...] = (
-    (("ms", "msec", "msecs", "millisecond", "milliseconds"), 0.001),
-    (("s", "sec", "secs", "second", "seconds"), 1.0),
-    (("min", "mins", "minute", "minutes"), 60.0),
-    (("h", "hr", "hrs", "hour", "hours"), 3600.0),
-    (("d", "day", "days"), 86400.0),
-    (("w", "week", "weeks"), 604800.0),
-)
-#: Interval units (lower case) and their length in seconds.
-UNITS: dict[str, float] = {name: seconds for names, seconds in _UNIT_GROUPS for name in names}
-
-
-def interval(text: str) -> float | None:
-    """Seconds in ``2s``, ``600ms``, ``.25s``, ``5 min`` or ``30 days``; None if unreadable."""
-    match = INTERVAL_RE.fullmatch(text.strip())
-    if match is None or match.group(2).lower() not in UNITS:
+def check_failure_tolerance(value: object, name: str = "failure_tolerance") -> int | None:
+    """Consecutive failed requests Cronitor tolerates before alerting; None: unset (Cronitor's 0)."""
+    if value is None:
         return None
-    seconds = float(match.group(1)) * UNITS[match.group(2).lower()]
-    return seconds if math.isfinite(seconds) else None
+    low, high = FAILURE_TOLERANCE_RANGE
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise fail(name, value, f"a whole number of failed requests from {low} to {high}")
+    return value
 
 
-def schedule_seconds(text: str) -> int | None:
-    """Whole seconds in a check's schedule, ``every 60 seconds`` or ``every 5 min``; None if unreadable."""
-    head, _, rest = text.strip().partition(" ")
-    seconds = interval(rest) if head.lower() == "every" else None
-    if seconds is None or seconds != int(seconds):
+def check_realert_interval(value: object, name: str = "realert_interval") -> str | None:
+    """``"every 8 hours"`` (the schedule grammar) or a whole number of hours, as Cronitor reads it;
+    returned as the interval text (``8`` becomes ``"every 8 hours"``). None or ``""``: unset."""
+    if value is None or value == "":
         return None
-    return int(seconds)
+    if isinstance(value, int) and not isinstance(value, bool):
+        text = f"every {value} hour{'s' if value != 1 else ''}"
+    elif isinstance(value, str):
+        text = check_text(name, value.strip(), max_length=50)
+    else:
+        raise fail(name, value, "an interval such as 'every 8 hours', or a whole number of hours")
+    seconds = schedule_seconds(text)
+    if seconds is None:
+        raise fail(name, value, "an interval such as 'every 8 hours' or 'every 1 day', or a number of hours")
+    low, high = REALERT_RANGE
+    if not low <= seconds <= high:
+        raise HealthcheckError(name, f"{value!r} is out of range; use 1 minute to 30 days")
+    return text
+
+
+def check_group(value: object, name: str = "group") -> str | None:
+    """A Cronitor group key (the monitor key grammar); None or ``""``: no group set."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or not KEY_RE.fullmatch(value):
+        raise HealthcheckError(
+            name, f"{value!r} is not a valid group key; use 1-100 letters, digits, '-', '_', '.' or ':'"
+        )
+    return value

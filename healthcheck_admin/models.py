@@ -12,52 +12,18 @@ from model_utils import Choices, FieldTracker
 from model_utils.fields import StatusField
 from model_utils.models import TimeStampedModel
 
-from healthcheck_admin import limits
 from healthcheck_admin.bookkeeping import HealthcheckDefinitionQuerySet
 from healthcheck_admin.conf import app_settings
-from healthcheck_admin.limits import MONITOR_FIELDS, REQUEST_FIELDS
 
-#: ``put`` rows come from :func:`healthcheck_admin.routing.put`: code-owned, but kept until
-#: ``put(..., replace=True)`` or ``manage.py healthchecks remove`` drops them.
-SOURCE = Choices(("code", _("code")), ("admin", _("admin")), ("put", _("put()")))
-HEALTH = Choices(
-    ("unknown", _("unknown")),
-    ("passing", _("passing")),
-    ("failing", _("failing")),
-    ("paused", _("paused")),
-    ("disabled", _("disabled")),
-)
-METHODS = Choices(*limits.METHODS)
-
-#: Fields whose values make up what code declares for a code row. The upsert
-#: writes them; the admin shows them read-only on code rows.
-CODE_FIELDS: tuple[str, ...] = ("name", "route", *REQUEST_FIELDS, *MONITOR_FIELDS)
-
-#: The override layer that ops staff own on code rows. The upsert never writes
-#: these. ``None`` (or an empty list for ``extra_tags``) means "inherit".
-OVERRIDE_FIELDS: tuple[str, ...] = ("override_paused", "override_notify", "override_note", "extra_tags")
-
-#: Fields whose change means the monitor must be pushed again.
-PUSHED_FIELDS: tuple[str, ...] = ("key", *CODE_FIELDS, *OVERRIDE_FIELDS, "removed_at")
-
-#: Bookkeeping written by the sync, through the named queryset methods of
-#: :mod:`healthcheck_admin.bookkeeping`. A plain ``save()`` writes them like any other field;
-#: the admin saves only the fields its form changed, so a stale form never writes them back.
-SYNC_FIELDS: tuple[str, ...] = (
-    "monitor_code",
-    "status",
-    "last_pushed_at",
-    "last_error",
-    "pushed_fingerprint",
-    "pushed_payload",
-    "account",
-    "lease_expires_at",
-    "remote_payload",
-    "health",
-    "health_event",
-    "health_event_at",
-    "health_read_at",
-)
+# The choices and who owns which field live in schema.py; re-exported here, their public home.
+from healthcheck_admin.schema import CODE_FIELDS as CODE_FIELDS
+from healthcheck_admin.schema import EVENT_KIND
+from healthcheck_admin.schema import HEALTH as HEALTH
+from healthcheck_admin.schema import METHODS as METHODS
+from healthcheck_admin.schema import OVERRIDE_FIELDS as OVERRIDE_FIELDS
+from healthcheck_admin.schema import PUSHED_FIELDS as PUSHED_FIELDS
+from healthcheck_admin.schema import SOURCE as SOURCE
+from healthcheck_admin.schema import SYNC_FIELDS as SYNC_FIELDS
 
 
 def generate_admin_key() -> str:
@@ -131,12 +97,35 @@ class HealthcheckDefinition(TimeStampedModel):
     notify = models.JSONField(_("notify"), default=list, blank=True)
     note = models.TextField(_("note"), blank=True)
     paused = models.BooleanField(_("paused"), default=False)
+    # Alert noise (unset: not sent, so Cronitor's or the dashboard's value stands).
+    failure_tolerance = models.PositiveSmallIntegerField(
+        _("failure tolerance"),
+        null=True,
+        blank=True,
+        help_text=_("Consecutive failed requests before an alert. Empty: Cronitor's (0)."),
+    )
+    realert_interval = models.CharField(
+        _("re-alert interval"),
+        max_length=50,
+        blank=True,
+        help_text=_("e.g. every 8 hours, every 1 day. Empty: Cronitor's (every 8 hours)."),
+    )
+    group = models.CharField(_("group"), max_length=100, blank=True, help_text=_("A Cronitor group key."))
 
     # Ops staff's override layer on code rows.
     override_paused = models.BooleanField(_("paused (override)"), null=True, blank=True)
     override_notify = models.JSONField(_("notify (override)"), null=True, blank=True)
     override_note = models.TextField(_("note (override)"), null=True, blank=True)  # noqa: DJ001 - None: inherit
     extra_tags = models.JSONField(_("extra tags"), default=list, blank=True)
+    override_failure_tolerance = models.PositiveSmallIntegerField(
+        _("failure tolerance (override)"), null=True, blank=True
+    )
+    override_realert_interval = models.CharField(  # noqa: DJ001 - None: inherit
+        _("re-alert interval (override)"), max_length=50, null=True, blank=True
+    )
+    override_group = models.CharField(  # noqa: DJ001 - None: inherit
+        _("group (override)"), max_length=100, null=True, blank=True
+    )
 
     # Lifecycle and sync bookkeeping.
     spec_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
@@ -234,6 +223,23 @@ class HealthcheckDefinition(TimeStampedModel):
         return str(self.note if self.override_note is None else self.override_note)
 
     @property
+    def effective_failure_tolerance(self) -> int | None:
+        override = self.override_failure_tolerance
+        return self.failure_tolerance if override is None else int(override)
+
+    @property
+    def effective_realert_interval(self) -> str:
+        return str(
+            self.realert_interval
+            if self.override_realert_interval is None
+            else self.override_realert_interval
+        )
+
+    @property
+    def effective_group(self) -> str:
+        return str(self.group if self.override_group is None else self.override_group)
+
+    @property
     def effective_tags(self) -> list[str]:
         seen: dict[str, None] = dict.fromkeys([*self.tags, *self.extra_tags])
         return list(seen)
@@ -246,16 +252,7 @@ class HealthcheckDefinition(TimeStampedModel):
 class HealthcheckEvent(models.Model):
     """One line of a row's history: a destructive step, a conflict that code won, an adoption."""
 
-    KIND = Choices(
-        ("adopt", _("adopted")),
-        ("import", _("imported")),
-        ("conflict", _("conflict, code won")),
-        ("pause", _("paused")),
-        ("delete", _("deleted")),
-        ("left_alone", _("not ours, left alone")),
-        ("snooze", _("snoozed")),
-        ("reveal", _("secret revealed")),
-    )
+    KIND = EVENT_KIND
 
     definition = models.ForeignKey(
         HealthcheckDefinition, null=True, blank=True, on_delete=models.SET_NULL, related_name="history"

@@ -191,6 +191,9 @@ def spec_for(declared: Declared, path: str, key: str) -> Spec:
         "notify": check.notify,
         "note": check.note or "",
         "paused": check.paused,
+        "failure_tolerance": check.failure_tolerance,
+        "realert_interval": check.realert_interval or "",
+        "group": check.group or "",
     }
     return Spec(key, values, fingerprint({"key": key, **values}), put=declared.put)
 

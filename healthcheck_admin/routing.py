@@ -62,28 +62,30 @@ def _attach(pattern: URLPattern | URLResolver, healthcheck: object) -> URLPatter
     return pattern
 
 
-def path(
-    route: str,
-    view: Any,
-    kwargs: dict[str, Any] | None = None,
-    name: str | None = None,
-    *,
-    healthcheck: object = None,
-) -> Any:
-    """:func:`django.urls.path`, plus ``healthcheck=``: True, a dict of arguments or a Healthcheck."""
-    return _attach(django_path(route, view, kwargs, name), healthcheck)
+def _with_healthcheck(django_func: Any, public_name: str, doc: str) -> Any:
+    """*django_func* (``path`` or ``re_path``) with the ``healthcheck=`` keyword, named *public_name*."""
+
+    def declare(
+        route: str,
+        view: Any,
+        kwargs: dict[str, Any] | None = None,
+        name: str | None = None,
+        *,
+        healthcheck: object = None,
+    ) -> Any:
+        return _attach(django_func(route, view, kwargs, name), healthcheck)
+
+    declare.__name__ = declare.__qualname__ = public_name
+    declare.__doc__ = doc
+    return declare
 
 
-def re_path(
-    route: str,
-    view: Any,
-    kwargs: dict[str, Any] | None = None,
-    name: str | None = None,
-    *,
-    healthcheck: object = None,
-) -> Any:
-    """:func:`django.urls.re_path`, plus ``healthcheck=``."""
-    return _attach(django_re_path(route, view, kwargs, name), healthcheck)
+path = _with_healthcheck(
+    django_path,
+    "path",
+    ":func:`django.urls.path`, plus ``healthcheck=``: True, a dict of arguments or a Healthcheck.",
+)
+re_path = _with_healthcheck(django_re_path, "re_path", ":func:`django.urls.re_path`, plus ``healthcheck=``.")
 
 
 def url(

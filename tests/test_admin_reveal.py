@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from healthcheck_admin.models import HealthcheckDefinition, HealthcheckEvent
+from tests.utils import secret_row
 
 pytestmark = pytest.mark.django_db
 
@@ -20,13 +21,8 @@ REVEAL = "admin:healthcheck_admin_healthcheckdefinition_reveal"
 
 @pytest.fixture
 def reveal_row() -> HealthcheckDefinition:
-    return HealthcheckDefinition.objects.create(
-        key="rev-code",
-        source="code",
-        route="rev",
-        url="https://status.example.com/ping",
-        headers={"Authorization": SECRET, "Accept": "json"},
-        cookies={"theme": COOKIE},
+    return secret_row(
+        "rev-code", {"Authorization": SECRET, "Accept": "json"}, {"theme": COOKIE}, source="code", route="rev"
     )
 
 

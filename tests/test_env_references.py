@@ -19,7 +19,7 @@ from healthcheck_admin.declarations import Healthcheck, HealthcheckError
 from healthcheck_admin.forms import HealthcheckDefinitionForm
 from healthcheck_admin.models import HealthcheckDefinition
 from healthcheck_admin.redaction import MASK, mask_monitor
-from tests.utils import edit_form
+from tests.utils import edit_form, secret_row
 
 pytestmark = pytest.mark.django_db
 
@@ -28,12 +28,8 @@ REFERENCE = "env:HC_REF_KEPT_NAME_Z"
 
 @pytest.fixture
 def ref_row() -> HealthcheckDefinition:
-    return HealthcheckDefinition.objects.create(
-        key="ref-row",
-        source="admin",
-        url="https://status.example.com/ping",
-        headers={"X-Trace": REFERENCE, "Accept": "json"},
-        cookies={"sid": "env:HC_REF_COOKIE_NAME_Z"},
+    return secret_row(
+        "ref-row", {"X-Trace": REFERENCE, "Accept": "json"}, {"sid": "env:HC_REF_COOKIE_NAME_Z"}
     )
 
 

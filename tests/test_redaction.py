@@ -9,7 +9,7 @@ from healthcheck_admin.forms import HealthcheckDefinitionForm
 from healthcheck_admin.models import HealthcheckDefinition
 from healthcheck_admin.redaction import MASK, clip, mask_monitor, scrub, secret_values
 from tests.sync_utils import healthchecks
-from tests.utils import admin_form, edit_form
+from tests.utils import admin_form, edit_form, secret_row
 
 SECRET = "Bearer ADMAUTHZ-SECRET-12-NEVER-SHOWN"
 
@@ -102,13 +102,7 @@ def test_clip_keeps_short_text_and_marks_a_cut():
 
 @pytest.fixture
 def stored_row(db) -> HealthcheckDefinition:
-    return HealthcheckDefinition.objects.create(
-        key="adm-red",
-        source="admin",
-        url="https://status.example.com/ping",
-        headers={"Authorization": SECRET, "Accept": "json"},
-        cookies={"theme": "dark-cookie-1"},
-    )
+    return secret_row("adm-red", {"Authorization": SECRET, "Accept": "json"}, {"theme": "dark-cookie-1"})
 
 
 def test_the_change_form_shows_masks_and_saving_them_keeps_the_stored_values(stored_row):

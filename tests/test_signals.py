@@ -49,19 +49,13 @@ def test_creating_a_row_schedules_one_push_on_commit(django_capture_on_commit_ca
 
 
 @pytest.mark.django_db
-def test_editing_a_pushed_field_schedules_one_push(django_capture_on_commit_callbacks):
+@pytest.mark.parametrize(("field", "value"), [("interval_seconds", 300), ("override_paused", True)])
+def test_editing_a_pushed_field_or_the_override_layer_schedules_one_push(
+    django_capture_on_commit_callbacks, field, value
+):
     row = make_row()
     with django_capture_on_commit_callbacks() as callbacks:
-        row.interval_seconds = 300
-        row.save()
-    assert len(callbacks) == 1
-
-
-@pytest.mark.django_db
-def test_editing_the_override_layer_schedules_a_push(django_capture_on_commit_callbacks):
-    row = make_row()
-    with django_capture_on_commit_callbacks() as callbacks:
-        row.override_paused = True
+        setattr(row, field, value)
         row.save()
     assert len(callbacks) == 1
 

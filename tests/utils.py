@@ -160,6 +160,14 @@ def make_row(**values: Any) -> HealthcheckDefinition:
     return HealthcheckDefinition.objects.create(**fields)
 
 
+def secret_row(
+    key: str, headers: dict[str, str], cookies: dict[str, str], **fields: Any
+) -> HealthcheckDefinition:
+    """A saved row whose headers and cookies hold values the admin masks (an admin row unless ``source=``)."""
+    values = {"source": "admin", "url": "https://status.example.com/ping", **fields}
+    return HealthcheckDefinition.objects.create(key=key, headers=headers, cookies=cookies, **values)
+
+
 def sent_keys() -> list[str]:
     """The keys the locmem backend was sent, in order."""
     return [monitor["key"] for monitor in locmem.outbox]

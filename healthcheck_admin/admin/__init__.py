@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -235,22 +236,23 @@ class HealthcheckDefinitionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             *super().get_urls(),
         ]
 
-    def _changelist_url(self) -> str:
-        return reverse("admin:healthcheck_admin_healthcheckdefinition_changelist")
+    def _refuse(self, request: HttpRequest, may: Callable[[HttpRequest], bool]) -> HttpResponse | None:
+        """405 for anything but POST; PermissionDenied when *may* says no; None to go on."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not may(request):
+            raise PermissionDenied
+        return None
 
     def push_all_view(self, request: HttpRequest) -> HttpResponse:
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        if not self.has_push_permission(request):
-            raise PermissionDenied
+        if refused := self._refuse(request, self.has_push_permission):
+            return refused
         pushing.start_push(self, request, None)
-        return HttpResponseRedirect(self._changelist_url())
+        return HttpResponseRedirect(reverse("admin:healthcheck_admin_healthcheckdefinition_changelist"))
 
     def push_one_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        if not self.has_push_permission(request):
-            raise PermissionDenied
+        if refused := self._refuse(request, self.has_push_permission):
+            return refused
         row = get_object_or_404(HealthcheckDefinition, pk=object_id)
         pushing.start_push(self, request, HealthcheckDefinition.objects.filter(pk=row.pk))
         return HttpResponseRedirect(
@@ -258,10 +260,8 @@ class HealthcheckDefinitionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         )
 
     def run_one_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        if not self.has_run_permission(request):
-            raise PermissionDenied
+        if refused := self._refuse(request, self.has_run_permission):
+            return refused
         row = get_object_or_404(HealthcheckDefinition, pk=object_id)
         return self.run_now(request, HealthcheckDefinition.objects.filter(pk=row.pk))
 

@@ -15,45 +15,51 @@ HEALTH = HealthcheckDefinition.HEALTH
 STATUS = HealthcheckDefinition.STATUS
 
 
-class HealthFilter(admin.SimpleListFilter):
-    """Cronitor's health as the last refresh read it (``?health=failing``)."""
+class _ChoicesFilter(admin.SimpleListFilter):
+    """Rows whose ``field`` is the chosen one of ``labels``; a value outside ``values`` filters nothing."""
 
-    title = _("health on Cronitor")
-    parameter_name = "health"
+    field: str
+    values: Any
+    labels: tuple[tuple[str, Any], ...]
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
-        return [
-            (HEALTH.failing, _("failing")),
-            (HEALTH.passing, _("passing")),
-            (HEALTH.paused, _("paused")),
-            (HEALTH.disabled, _("disabled")),
-            (HEALTH.unknown, _("not read yet")),
-        ]
+        return list(self.labels)
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         value = self.value()
-        return queryset.filter(health=value) if value and value in HEALTH else queryset
+        return queryset.filter(**{self.field: value}) if value and value in self.values else queryset
 
 
-class SyncStatusFilter(admin.SimpleListFilter):
+class HealthFilter(_ChoicesFilter):
+    """Cronitor's health as the last refresh read it (``?health=failing``)."""
+
+    title = _("health on Cronitor")
+    parameter_name = field = "health"
+    values = HEALTH
+    labels = (
+        (HEALTH.failing, _("failing")),
+        (HEALTH.passing, _("passing")),
+        (HEALTH.paused, _("paused")),
+        (HEALTH.disabled, _("disabled")),
+        (HEALTH.unknown, _("not read yet")),
+    )
+
+
+class SyncStatusFilter(_ChoicesFilter):
     """The sync state (``?status__exact=failed``), labelled as ops read it."""
 
     title = _("sync state")
     parameter_name = "status__exact"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
-        return [
-            (STATUS.failed, _("failed to push")),
-            (STATUS.pending, _("pending (not pushed yet)")),
-            (STATUS.pushing, _("pushing")),
-            (STATUS.synced, _("synced")),
-            (STATUS.disabled, _("disabled by Cronitor")),
-            (STATUS.removed, _("removed")),
-        ]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        value = self.value()
-        return queryset.filter(status=value) if value and value in STATUS else queryset
+    field = "status"
+    values = STATUS
+    labels = (
+        (STATUS.failed, _("failed to push")),
+        (STATUS.pending, _("pending (not pushed yet)")),
+        (STATUS.pushing, _("pushing")),
+        (STATUS.synced, _("synced")),
+        (STATUS.disabled, _("disabled by Cronitor")),
+        (STATUS.removed, _("removed")),
+    )
 
 
 class TagFilter(admin.SimpleListFilter):

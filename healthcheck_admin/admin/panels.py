@@ -18,6 +18,9 @@ LAYERED = (
     ("notify", "notify", "override_notify", "effective_notify"),
     ("note", "note", "override_note", "effective_note"),
     ("tags", "tags", "extra_tags", "effective_tags"),
+    ("failure_tolerance", "failure_tolerance", "override_failure_tolerance", "effective_failure_tolerance"),
+    ("realert_interval", "realert_interval", "override_realert_interval", "effective_realert_interval"),
+    ("group", "group", "override_group", "effective_group"),
 )
 
 
@@ -77,6 +80,11 @@ def _show(value: object) -> str:
     return str(value) or "-"
 
 
+def _unset(value: object) -> object:
+    """A code or resulting value of None is unset (shown "-"), not "inherit"."""
+    return "" if value is None else value
+
+
 def layers(row: HealthcheckDefinition) -> SafeString:
     """Code value, override and result side by side for each field ops may override."""
     lines = format_html_join(
@@ -86,9 +94,9 @@ def layers(row: HealthcheckDefinition) -> SafeString:
             (
                 label,
                 label,
-                _show(getattr(row, code)),
+                _show(_unset(getattr(row, code))),
                 _show(getattr(row, override) if override != "extra_tags" else row.extra_tags or None),
-                _show(getattr(row, result)),
+                _show(_unset(getattr(row, result))),
             )
             for label, code, override, result in LAYERED
         ),

@@ -6,4 +6,14 @@ Each ``<name>_cmd`` module exposes ``HELP``, ``add_arguments(parser)`` and
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from django.core.management.base import CommandParser
+
 SUBCOMMANDS = ("list", "plan", "push", "drift", "run", "refresh", "import", "remove", "prune")
+
+
+def add_flags(parser: CommandParser, flags: Mapping[str, str]) -> None:
+    """Add each on/off option of *flags* (``{"--flag": help}``), in order."""
+    for flag, help_text in flags.items():
+        parser.add_argument(flag, action="store_true", help=help_text)

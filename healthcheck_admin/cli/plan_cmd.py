@@ -13,6 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from healthcheck_admin.backends.base import CronitorError
+from healthcheck_admin.cli import add_flags
 from healthcheck_admin.sync.plan import PlanItem, counts, plan, summary
 from healthcheck_admin.sync.report import PushReport
 from healthcheck_admin.upsert import sync_code_checks
@@ -35,19 +36,18 @@ DIFFED = frozenset({"update", "adopt", "conflict"})
 
 
 def add_arguments(parser: CommandParser) -> None:
-    parser.add_argument("--json", action="store_true", help="print the plan as JSON")
-    parser.add_argument(
-        "--exit-code", action="store_true", help="exit with status 2 when changes are pending"
-    )
-    parser.add_argument(
-        "--no-refresh",
-        action="store_true",
-        help="do not read Cronitor first: compare with the bookkeeping only (fast, may be stale)",
-    )
-    parser.add_argument(
-        "--validate",
-        action="store_true",
-        help='also send pending monitors with "rollback": true: Cronitor validates them, keeps nothing',
+    add_flags(
+        parser,
+        {
+            "--json": "print the plan as JSON",
+            "--exit-code": "exit with status 2 when changes are pending",
+            "--no-refresh": (
+                "do not read Cronitor first: compare with the bookkeeping only (fast, may be stale)"
+            ),
+            "--validate": (
+                'also send pending monitors with "rollback": true: Cronitor validates them, keeps nothing'
+            ),
+        },
     )
 
 

@@ -14,20 +14,22 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from healthcheck_admin.backends.base import CronitorError, RemoteUnknown
+from healthcheck_admin.cli import add_flags
 from healthcheck_admin.sync.prune import PruneReport, prune_expired
 
 HELP = "Pause or delete this project's monitors whose expires: date has passed (any environment's)."
 
 
 def add_arguments(parser: CommandParser) -> None:
-    parser.add_argument(
-        "--expired",
-        action="store_true",
-        help="prune monitors of this project (any environment) whose expires: tag is in the past",
+    add_flags(
+        parser,
+        {
+            "--expired": "prune monitors of this project (any environment) whose expires: tag is in the past",
+            "--dry-run": "list what would be done; change nothing",
+            "--yes": 'confirm deletions when ON_REMOVE = "delete"',
+            "--json": "print the report as JSON",
+        },
     )
-    parser.add_argument("--dry-run", action="store_true", help="list what would be done; change nothing")
-    parser.add_argument("--yes", action="store_true", help='confirm deletions when ON_REMOVE = "delete"')
-    parser.add_argument("--json", action="store_true", help="print the report as JSON")
 
 
 def handle(command: BaseCommand, options: dict[str, Any]) -> None:

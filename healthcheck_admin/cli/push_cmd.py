@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from healthcheck_admin.cli import add_flags
 from healthcheck_admin.conf import app_settings
 from healthcheck_admin.sync.report import PushReport
 from healthcheck_admin.sync.service import push
@@ -21,18 +22,17 @@ HELP = "Push new and changed checks to Cronitor and apply ON_REMOVE to removed o
 
 
 def add_arguments(parser: CommandParser) -> None:
-    parser.add_argument("--all", action="store_true", help="resend every check, changed or not")
-    parser.add_argument("--dry-run", action="store_true", help="show what would be sent; send nothing")
-    parser.add_argument("--yes", action="store_true", help='confirm deletions when ON_REMOVE = "delete"')
-    parser.add_argument(
-        "--no-refresh",
-        action="store_true",
-        help="do not read Cronitor first: trust the bookkeeping (fast; dashboard edits go unseen)",
-    )
-    parser.add_argument(
-        "--verify",
-        action="store_true",
-        help="wait for each changed monitor's first probe; exit 1 if any is failing",
+    add_flags(
+        parser,
+        {
+            "--all": "resend every check, changed or not",
+            "--dry-run": "show what would be sent; send nothing",
+            "--yes": 'confirm deletions when ON_REMOVE = "delete"',
+            "--no-refresh": (
+                "do not read Cronitor first: trust the bookkeeping (fast; dashboard edits go unseen)"
+            ),
+            "--verify": "wait for each changed monitor's first probe; exit 1 if any is failing",
+        },
     )
     parser.add_argument("--wait", default="10m", help="how long --verify waits (default 10m; e.g. 90s, 1h)")
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from healthcheck_admin.cli import add_flags
 from healthcheck_admin.models import SOURCE, HealthcheckDefinition
 from healthcheck_admin.runner import (
     RunConfig,
@@ -48,13 +49,16 @@ def add_arguments(parser: CommandParser) -> None:
     )
     parser.add_argument("--concurrency", type=int, default=8, help="Checks in flight at once (default 8).")
     parser.add_argument("--timeout", type=float, help="Seconds per request, instead of each check's own.")
-    parser.add_argument("--allow-any-host", action="store_true", help="Turn off the allow-list (SSRF guard).")
-    parser.add_argument("--json", action="store_true", help="Print the results as JSON.")
     parser.add_argument("--junit", metavar="FILE", help="Also write the results as JUnit XML to FILE.")
-    parser.add_argument(
-        "--allow-refused",
-        action="store_true",
-        help="Exit 0 even when a check was refused or no check ran (by default such a run exits 3).",
+    add_flags(
+        parser,
+        {
+            "--allow-any-host": "Turn off the allow-list (SSRF guard).",
+            "--json": "Print the results as JSON.",
+            "--allow-refused": (
+                "Exit 0 even when a check was refused or no check ran (by default such a run exits 3)."
+            ),
+        },
     )
 
 

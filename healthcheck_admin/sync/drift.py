@@ -65,8 +65,14 @@ def _normal(name: str, value: Any) -> Any:
     """Smooth over representation differences the API is known to make."""
     if name == "note":
         return value or ""
-    if name == "schedule":
+    if name in ("schedule", "realert_interval"):
+        if name == "realert_interval" and isinstance(value, int) and not isinstance(value, bool):
+            return value * 3600  # an integer is hours
         return _schedule(value)
+    if name == "failure_tolerance":
+        return value or 0  # replies may show null for Cronitor's default 0
+    if name == "group":
+        return value or None
     if name in ("tags", "request.regions"):
         return sorted(value or [])
     if name == "notify":

@@ -50,8 +50,9 @@ def monitor_for(row: HealthcheckDefinition) -> Monitor:
     """The unresolved monitor for ``row``; raises :class:`PayloadError` if the row has no host.
 
     Only fields that the declaration or the row sets are present: an empty ``notify``, ``note``,
-    ``assertions``, ``headers``, ``cookies``, ``body`` or ``regions`` and an unset ``paused`` are
-    omitted, so that Cronitor keeps whatever ops set on the dashboard (omitted = leave as is).
+    ``assertions``, ``headers``, ``cookies``, ``body``, ``regions``, ``realert_interval`` or
+    ``group`` and an unset ``paused`` or ``failure_tolerance`` are omitted, so that Cronitor keeps
+    whatever ops set on the dashboard (omitted = leave as is).
     """
     _check_url(row)
     request: dict[str, Any] = {"url": row.url, "method": row.method}
@@ -79,6 +80,11 @@ def monitor_for(row: HealthcheckDefinition) -> Monitor:
         monitor["notify"] = row.effective_notify
     if row.effective_note:
         monitor["note"] = row.effective_note
+    if row.effective_failure_tolerance is not None:
+        monitor["failure_tolerance"] = row.effective_failure_tolerance
+    for name in ("realert_interval", "group"):
+        if getattr(row, f"effective_{name}"):
+            monitor[name] = getattr(row, f"effective_{name}")
     if row.override_paused is not None or row.paused:
         monitor["paused"] = row.effective_paused
     if "paused" in monitor and row.snoozed_until is not None and row.snoozed_until > timezone.now():

@@ -202,6 +202,27 @@ def _non_negative_int(field: str, value: object) -> list[Problem]:
     return []
 
 
+def _realert_interval(field: str, value: object) -> list[Problem]:
+    """``every 8 hours`` (the schedule grammar) or an integer number of hours (A4)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return []
+    if isinstance(value, str) and (parse_interval(value) or 0) >= 1:
+        return []
+    return [(field, f"must be an interval like 'every 8 hours' or a whole number of hours, got {value!r}")]
+
+
+def _group(field: str, value: object) -> list[Problem]:
+    """A group key: like a monitor key, a non-empty string of at most 100 characters."""
+    if isinstance(value, str) and value.strip() and len(value) <= MAX_KEY_LENGTH:
+        return []
+    return [
+        (
+            field,
+            f"must be a group key, a non-empty string of at most {MAX_KEY_LENGTH} characters, got {value!r}",
+        )
+    ]
+
+
 _FIELD_CHECKS: dict[str, Callable[[str, Any], list[Problem]]] = {
     "name": _type_check(str, "a string"),
     "schedule": _type_check(str, "a string"),
@@ -210,11 +231,11 @@ _FIELD_CHECKS: dict[str, Callable[[str, Any], list[Problem]]] = {
     "notify": _string_list,
     "tags": _string_list,
     "environments": _string_list,
-    "group": _type_check(str, "a string"),
+    "group": _group,
     "note": _type_check(str, "a string"),
     "timezone": _type_check(str, "a string"),
     "paused": _type_check(bool, "true or false"),
-    "realert_interval": _type_check((str, int), "an interval string or a number of hours"),
+    "realert_interval": _realert_interval,
     "grace_seconds": _non_negative_int,
     "failure_tolerance": _non_negative_int,
     "schedule_tolerance": _non_negative_int,

@@ -32,7 +32,7 @@ from typing import Any
 from healthcheck_admin.testing._api import rate_limit_fault
 from healthcheck_admin.testing._dashboard import DashboardState
 from healthcheck_admin.testing._server import EmulatorServer
-from healthcheck_admin.testing._state import ENVELOPES, AutoProbe, Envelope
+from healthcheck_admin.testing._state import ENVELOPES
 from healthcheck_admin.testing._store import upsert_many
 from healthcheck_admin.testing._types import Fault, RecordedRequest
 
@@ -63,21 +63,10 @@ class CronitorEmulator(DashboardState):
         *,
         host: str = "127.0.0.1",
         port: int = 0,
-        monitor_quota: int | None = None,
-        auto_probe: AutoProbe = None,
-        probe_after_reads: int = 1,
-        list_envelope: Envelope = "classic",
-        codes_in_replies: bool = True,
+        **options: Any,
     ) -> None:
-        super().__init__(
-            api_keys,
-            page_size,
-            monitor_quota=monitor_quota,
-            auto_probe=auto_probe,
-            probe_after_reads=probe_after_reads,
-            list_envelope=list_envelope,
-            codes_in_replies=codes_in_replies,
-        )
+        # The other keywords (monitor_quota, auto_probe, ...) and their defaults are EmulatorState's.
+        super().__init__(api_keys, page_size, **options)
         self.host = host
         self.port = port
         self._server: EmulatorServer | None = None
