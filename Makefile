@@ -13,7 +13,7 @@ BENCH := .venv-bench
 # At most 2 envs at once: the CI machine has 2 cores.
 TOX_PARALLEL ?= 2
 
-.PHONY: help demo test test-env bench lint type docs packaging screenshots clean
+.PHONY: help demo test test-env bench lint type docs packaging mutations screenshots clean
 
 help:
 	@echo "make demo       install into .venv-demo, migrate, create admin/admin, list checks, serve :8000"
@@ -22,6 +22,7 @@ help:
 	@echo "make test-env E=py312-dj61   one tox env"
 	@echo "make bench      every benchmarks/bench_*.py"
 	@echo "make screenshots  retake the admin screenshots in docs/_static/ (headless Chromium, 1,280 px)"
+	@echo "make mutations  check that each mutation the code-health issue names makes a test fail"
 	@echo "make lint | type | docs | packaging"
 
 $(TOX):
@@ -54,6 +55,9 @@ docs: $(TOX)
 
 packaging: $(TOX)
 	$(TOX) run -e packaging
+
+mutations: $(TOX)
+	$(TOX) run -e mutations
 
 $(BENCH)/bin/python:
 	$(PYTHON) -m venv $(BENCH)

@@ -26,6 +26,17 @@ EXPIRES_WITHOUT_ENVIRONMENT = "E016"
 NO_HOSTNAME = "W001"
 LEGACY_HTTPS = "W002"
 HOSTNAME_ENV_UNSET = "W003"
+# Routes that HEALTHCHECKS["REQUIRE"] names (the ``urls`` tag); the E IDs at REQUIRE_LEVEL "error".
+REQUIRED_UNCHECKED = "W010"
+REQUIRE_UNMATCHED = "W011"
+REQUIRED_UNCHECKED_ERROR = "E020"
+REQUIRE_UNMATCHED_ERROR = "E021"
+
+_required_hint = (
+    "Add healthcheck= to the route (or put(Healthcheck(route=...))), "
+    "or remove it from HEALTHCHECKS['REQUIRE']."
+)
+_unmatched_hint = "Correct the pattern (fnmatch on namespaced route names, e.g. 'api:*'), or remove it."
 
 #: Each ID and its hint (a setting error's hint may add the setting's own).
 HINTS: dict[str, str] = {
@@ -48,6 +59,10 @@ HINTS: dict[str, str] = {
     LEGACY_HTTPS: "Set HEALTHCHECKS['HTTPS']: False keeps the old http:// URLs, True switches them.",
     HOSTNAME_ENV_UNSET: "Set the variable in the environment that runs this command (review-app platforms "
     "set it at run time), or set HOSTNAME to the host itself.",
+    REQUIRED_UNCHECKED: _required_hint,
+    REQUIRE_UNMATCHED: _unmatched_hint,
+    REQUIRED_UNCHECKED_ERROR: _required_hint,
+    REQUIRE_UNMATCHED_ERROR: _unmatched_hint,
 }
 
 

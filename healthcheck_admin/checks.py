@@ -26,7 +26,14 @@ from healthcheck_admin.setting_rules import (
     http_url_problem,
 )
 
-__all__ = ["KEY_STRATEGIES", "ON_REMOVE_CHOICES", "check_settings", "check_urlconf", "register"]
+__all__ = [
+    "KEY_STRATEGIES",
+    "ON_REMOVE_CHOICES",
+    "check_required_routes",
+    "check_settings",
+    "check_urlconf",
+    "register",
+]
 
 
 def _error(check_id: str, message: str, hint: str | None = None, obj: Any = None) -> Error:
@@ -160,6 +167,42 @@ def check_urlconf(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     ]
 
 
+def check_required_routes(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """``HEALTHCHECKS["REQUIRE"]``: routes without a check, and patterns naming no route.
+
+    Nothing is walked while REQUIRE is empty, so ``manage.py check`` costs nothing more by default.
+    """
+    patterns = app_settings.REQUIRE
+    if not patterns or _setting_errors():
+        return []
+    from healthcheck_admin.coverage import required_problems
+
+    error = app_settings.REQUIRE_LEVEL == "error"
+    level = Error if error else Warning
+    missing, unmatched = required_problems(patterns)
+    unchecked_id = ids.REQUIRED_UNCHECKED_ERROR if error else ids.REQUIRED_UNCHECKED
+    unmatched_id = ids.REQUIRE_UNMATCHED_ERROR if error else ids.REQUIRE_UNMATCHED
+    messages: list[CheckMessage] = [
+        level(
+            f"route {route.name!r} (/{route.route}) has no healthcheck, and HEALTHCHECKS['REQUIRE'] "
+            "requires one.",
+            hint=ids.HINTS[unchecked_id],
+            id=ids.full(unchecked_id),
+        )
+        for route in missing
+    ]
+    messages.extend(
+        level(
+            f"HEALTHCHECKS['REQUIRE'] pattern {pattern!r} matches no named route.",
+            hint=ids.HINTS[unmatched_id],
+            id=ids.full(unmatched_id),
+        )
+        for pattern in unmatched
+    )
+    return messages
+
+
 def register() -> None:
     register_check(Tags.compatibility)(check_settings)
     register_check(Tags.urls)(check_urlconf)
+    register_check(Tags.urls)(check_required_routes)

@@ -40,6 +40,8 @@ DEFAULTS: dict[str, Any] = {
     "DEFAULT_INTERVAL_SECONDS": 60,
     "DEFAULT_TIMEOUT_SECONDS": 10,
     "DASHBOARD_URL": "https://cronitor.io/app/monitors/{key}",
+    "REQUIRE": [],
+    "REQUIRE_LEVEL": "warning",
 }
 
 DEFAULT_API_URL = "https://cronitor.io/api"
@@ -193,6 +195,16 @@ class Settings:
     @property
     def DASHBOARD_URL(self) -> str:
         return str(self.get("DASHBOARD_URL"))
+
+    @property
+    def REQUIRE(self) -> list[str]:
+        """fnmatch patterns of route names that must have a check (``manage.py check`` says which do not)."""
+        return [str(p) for p in self.get("REQUIRE") or []]
+
+    @property
+    def REQUIRE_LEVEL(self) -> str:
+        """``"warning"`` or ``"error"``: the level of the ``REQUIRE`` system checks."""
+        return str(self.get("REQUIRE_LEVEL"))
 
     @property
     def OWNERSHIP_TAG(self) -> str:

@@ -18,6 +18,7 @@ from healthcheck_admin import expiry, limits
 
 ON_REMOVE_CHOICES = ("pause", "delete", "keep")
 KEY_STRATEGIES = ("default", "legacy")
+REQUIRE_LEVELS = ("warning", "error")
 MAX_TIMEOUT = 300.0  # seconds for one request to Cronitor
 MAX_BACKOFF = 60.0  # seconds before the first retry (later ones double it)
 
@@ -205,4 +206,6 @@ RULES: dict[str, Rule] = {
     ),
     "DASHBOARD_URL": _dashboard,
     "API_VERSION": _optional_str("a date string such as '2020-10-01'"),
+    "REQUIRE": _str_list("a list of route name patterns such as 'api:*' or 'shop:checkout'", _plain),
+    "REQUIRE_LEVEL": _is(lambda v: v in REQUIRE_LEVELS, f"one of {', '.join(REQUIRE_LEVELS)}"),
 }

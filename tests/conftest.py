@@ -69,11 +69,10 @@ def empty_locmem_outbox():
     """An empty locmem outbox; afterwards, no background push is left running."""
     from healthcheck_admin.backends import locmem
     from healthcheck_admin.sync import tasks
+    from tests.utils import settled
 
-    locmem.reset()
-    yield
-    assert tasks.wait_for_background_pushes(timeout=10), "a background push is still running"
-    locmem.reset()
+    with settled(locmem.reset, tasks.wait_for_background_pushes, "a background push"):
+        yield
 
 
 @pytest.fixture

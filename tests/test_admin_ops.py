@@ -234,6 +234,35 @@ def test_a_snooze_only_user_can_snooze_and_nothing_else(client, cronitor_setting
     assert client.post(push_all).status_code == 403
 
 
+def snooze_post(client, row: HealthcheckDefinition, hours: str):
+    data = {"action": "snooze_for_hours", "hours": hours, "_selected_action": [row.pk], "index": "0"}
+    return client.post(CHANGELIST, data)
+
+
+@pytest.mark.parametrize("hours", [""])
+def test_snooze_without_hours_says_how_many_to_enter_and_pauses_nothing(
+    root_client, cronitor_settings, hours
+):
+    row = make("adm-s", status=STATUS.synced)
+    response = snooze_post(root_client, row, hours)
+    assert response.status_code == 302
+    assert texts(response) == ["Enter the hours to pause for, from 1 to 168."]
+    row.refresh_from_db()
+    assert row.snoozed_until is None
+    assert not HealthcheckEvent.objects.filter(key="adm-s").exists()
+    assert cronitor_settings.requests == []
+
+
+@pytest.mark.parametrize("hours", ["0", "169", "two", "-3"])
+def test_snooze_hours_outside_1_to_168_pause_nothing(root_client, cronitor_settings, hours):
+    row = make("adm-s", status=STATUS.synced)
+    assert snooze_post(root_client, row, hours).status_code in (200, 302)
+    row.refresh_from_db()
+    assert row.snoozed_until is None
+    assert not HealthcheckEvent.objects.filter(key="adm-s").exists()
+    assert cronitor_settings.requests == []
+
+
 def test_an_expired_snooze_clears_itself(root_client):
     make("adm-old", snoozed_until=timezone.now() - timedelta(minutes=1))
     html = root_client.get(CHANGELIST).content.decode()

@@ -3,7 +3,16 @@ monitors failed and however long their errors (issue 11)."""
 
 from __future__ import annotations
 
-from healthcheck_admin.admin.outcome import MESSAGE_LIMIT, cause, failure_message, outcome_messages
+import pytest
+
+from healthcheck_admin.admin.outcome import (
+    CAUSE_LIMIT,
+    MESSAGE_LIMIT,
+    cause,
+    describe_exception,
+    failure_message,
+    outcome_messages,
+)
 
 HTML_500 = (
     "PUT /monitors: Cronitor answered 500: <!DOCTYPE html><html><head><title>Server Error</title>"
@@ -38,3 +47,29 @@ def test_one_monitor_is_counted_in_the_singular():
     assert outcome_messages(1, ["x"], 1, 0)[0][1] == "Pushed 1 monitor."
     assert outcome_messages(1, ["x"], 1, 0)[1][1].startswith("1 monitor failed:")
     assert outcome_messages(0, [], 0, 3)[0][1] == "Nothing to push: every check is up to date."
+
+
+# -- a push that could not start: the exception in words ---------------------------------------------
+@pytest.mark.parametrize(
+    ("exc", "expected"),
+    [
+        (TimeoutError("no answer within 30 s"), "the push timed out: no answer within 30 s"),
+        (TimeoutError(), "the push timed out: no answer"),
+        (
+            ConnectionRefusedError(111, "Connection refused"),
+            "Cronitor could not be reached: [Errno 111] Connection refused",
+        ),
+        (OSError(), "Cronitor could not be reached: no connection"),
+        (RuntimeError("can't start new thread"), "can't start new thread"),
+        (RuntimeError(), "an unexpected error with no message (RuntimeError); see the server log"),
+        (ValueError("<b>bad</b>   value"), "bad value"),
+    ],
+)
+def test_an_exception_is_described_by_its_kind_in_plain_text(exc, expected):
+    assert describe_exception(exc) == expected
+
+
+def test_a_long_exception_message_is_cut_to_the_cause_limit():
+    text = describe_exception(RuntimeError("x" * 1000))
+    assert len(text) == CAUSE_LIMIT
+    assert text.endswith("…")

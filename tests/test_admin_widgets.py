@@ -193,3 +193,34 @@ def test_json_under_the_plain_names_still_works(widget_client: Client) -> None:
     assert response.status_code == 302, page_of(response)
     row = HealthcheckDefinition.objects.get(key="adm-new")
     assert (row.regions, row.tags, row.headers) == (["us-west-1"], ["a", "b"], {"Accept": "application/json"})
+
+
+def test_regions_left_out_of_the_post_keep_the_stored_value(widget_client: Client) -> None:
+    assert widget_client.post(reverse(ADD), widget_post(regions__choice=["us-west-1"])).status_code == 302
+    row = HealthcheckDefinition.objects.get(key="adm-new")
+    without = {k: v for k, v in widget_post(note="edited").items() if not k.startswith("regions")}
+    response = widget_client.post(reverse(CHANGE, args=[row.pk]), without)
+    assert response.status_code == 302, page_of(response)
+    row.refresh_from_db()
+    assert (row.note, row.regions) == ("edited", ["us-west-1"])
+
+
+def test_a_form_bound_to_a_plain_dict_reads_the_widget_sub_fields() -> None:
+    from healthcheck_admin.forms import HealthcheckDefinitionForm
+
+    data = widget_post(
+        headers__key=["Accept", "X-Team"],
+        headers__value=["text/html", "ops"],
+        cookies__key="session",
+        cookies__value="abc",
+        regions__choice="eu-west-1",
+    )
+    form = HealthcheckDefinitionForm(data=data)
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["headers"] == {"Accept": "text/html", "X-Team": "ops"}
+    assert form.cleaned_data["cookies"] == {"session": "abc"}
+    assert form.cleaned_data["regions"] == ["eu-west-1"]
+    del data["cookies__key"], data["cookies__value"]
+    form = HealthcheckDefinitionForm(data=data)
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["cookies"] == {}

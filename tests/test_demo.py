@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -88,6 +89,27 @@ def test_the_demo_lists_its_code_and_admin_checks(demo_env):
     for key in CODE_KEYS | ADMIN_KEYS:
         assert key in listing
     assert "tos" not in listing  # a route without a check
+
+
+def test_the_demo_coverage_names_tos_as_the_one_candidate(demo_env):
+    payload = json.loads(manage(demo_env, "healthchecks", "coverage", "--json").stdout)
+    assert [item["name"] for item in payload["candidate"]] == ["tos"]
+    assert {item["name"] for item in payload["covered"]} == {
+        "index",
+        "search",
+        "leads-detail",
+        "status",
+        "shop:catalogue",
+        "shop:product",
+    }
+    assert payload["needs_args"] == []
+    assert all(item["reason"] == "admin" for item in payload["excluded"])
+    assert "admin:login" in {item["name"] for item in payload["excluded"] if item["has_check"]}
+    # The demo REQUIREs index and shop:*, which have checks: check is quiet.
+    assert "no issues" in manage(demo_env, "check").stdout
+    failed = manage(demo_env, "healthchecks", "coverage", "--fail-under", "90", check=False)
+    assert failed.returncode == 3
+    assert "below --fail-under 90%" in failed.stderr
 
 
 def test_without_a_key_the_demo_uses_the_console_backend(demo_env):

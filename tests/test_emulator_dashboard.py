@@ -12,18 +12,11 @@ import pytest
 import requests
 
 from healthcheck_admin.testing import CronitorEmulator
+from tests.utils import monitor
 
 
 def check(key: str = "home", **fields: Any) -> dict[str, Any]:
-    return {"type": "check", "key": key, "request": {"url": "https://example.com/health"}, **fields}
-
-
-@pytest.fixture
-def dash_session(cronitor_emulator):
-    with requests.Session() as session:
-        session.auth = (cronitor_emulator.api_key, "")
-        session.base = cronitor_emulator.url  # type: ignore[attr-defined]
-        yield session
+    return monitor(key, **fields)
 
 
 def _put(session: requests.Session, *monitors: dict[str, Any]) -> requests.Response:
@@ -35,18 +28,22 @@ def _get(session: requests.Session, path: str, **params: Any) -> requests.Respon
 
 
 # -- dashboard edits -------------------------------------------------------------------------------
-def test_single_put_keeps_every_field_it_was_not_sent(dash_session, cronitor_emulator):
-    _put(dash_session, check(notify=["ops"], note="n", tags=["a"], assertions=["response.code = 200"]))
-    reply = dash_session.put(f"{dash_session.base}/monitors/home", json={"note": "changed"}, timeout=5)
+def test_single_put_keeps_every_field_it_was_not_sent(emulator_session, cronitor_emulator):
+    _put(emulator_session, check(notify=["ops"], note="n", tags=["a"], assertions=["response.code = 200"]))
+    reply = emulator_session.put(
+        f"{emulator_session.base}/monitors/home", json={"note": "changed"}, timeout=5
+    )
     assert reply.status_code == 200
-    doc = _get(dash_session, "/home").json()
+    doc = _get(emulator_session, "/home").json()
     assert doc["note"] == "changed"
     assert (doc["notify"], doc["tags"], doc["assertions"]) == (["ops"], ["a"], ["response.code = 200"])
     assert doc["request"]["url"] == "https://example.com/health"
 
 
-def test_dashboard_edit_changes_fields_without_a_recorded_request(dash_session, cronitor_emulator):
-    _put(dash_session, check(request={"url": "https://example.com/h", "headers": {"accept": "text/plain"}}))
+def test_dashboard_edit_changes_fields_without_a_recorded_request(emulator_session, cronitor_emulator):
+    _put(
+        emulator_session, check(request={"url": "https://example.com/h", "headers": {"accept": "text/plain"}})
+    )
     before = len(cronitor_emulator.requests)
     code = cronitor_emulator.codes["home"]
     doc = cronitor_emulator.dashboard_edit(
@@ -55,7 +52,7 @@ def test_dashboard_edit_changes_fields_without_a_recorded_request(dash_session, 
     assert len(cronitor_emulator.requests) == before
     assert doc["notify"] == ["slack:#ops"]
     assert doc["paused"] is True
-    remote = _get(dash_session, "/home").json()
+    remote = _get(emulator_session, "/home").json()
     assert remote["note"] == "call Ana"
     assert remote["request"]["timeout_seconds"] == 5
     assert remote["request"]["headers"] == {"accept": "text/plain"}  # request merged one level deep
@@ -74,19 +71,19 @@ def test_dashboard_edit_refuses_bad_values_and_read_only_fields_and_loses_nothin
     assert cronitor_emulator.monitors["home"]["schedule"] == "every 60 seconds"
 
 
-def test_dashboard_delete_removes_the_monitor(dash_session, cronitor_emulator):
+def test_dashboard_delete_removes_the_monitor(emulator_session, cronitor_emulator):
     cronitor_emulator.add_monitors(check(), check("other"))
     cronitor_emulator.dashboard_delete("home")
-    assert _get(dash_session, "/home").status_code == 404
-    assert [m["key"] for m in _get(dash_session, "").json()["monitors"]] == ["other"]
+    assert _get(emulator_session, "/home").status_code == 404
+    assert [m["key"] for m in _get(emulator_session, "").json()["monitors"]] == ["other"]
     with pytest.raises(KeyError):
         cronitor_emulator.dashboard_delete("home")
 
 
 # -- health on read --------------------------------------------------------------------------------
-def test_health_fields_are_on_every_read(dash_session, cronitor_emulator):
-    _put(dash_session, check())
-    for doc in (_get(dash_session, "/home").json(), _get(dash_session, "").json()["monitors"][0]):
+def test_health_fields_are_on_every_read(emulator_session, cronitor_emulator):
+    _put(emulator_session, check())
+    for doc in (_get(emulator_session, "/home").json(), _get(emulator_session, "").json()["monitors"][0]):
         assert doc["passing"] is True
         assert doc["paused"] is False
         assert doc["disabled"] is False
@@ -94,19 +91,19 @@ def test_health_fields_are_on_every_read(dash_session, cronitor_emulator):
         assert doc["latest_event"] is None
 
 
-def test_set_health_failing_is_read_back_with_a_stamped_event(dash_session, cronitor_emulator):
-    _put(dash_session, check(), check("other"))
+def test_set_health_failing_is_read_back_with_a_stamped_event(emulator_session, cronitor_emulator):
+    _put(emulator_session, check(), check("other"))
     start = time.time()
     cronitor_emulator.set_health("home", passing=False)
-    doc = _get(dash_session, "/home").json()
+    doc = _get(emulator_session, "/home").json()
     assert doc["passing"] is False
     assert doc["initialized"] is True
     assert doc["latest_event"]["event"] == "fail"
     assert doc["latest_event"]["stamp"] >= start - 1
-    assert [m["key"] for m in _get(dash_session, "", state="failing").json()["monitors"]] == ["home"]
+    assert [m["key"] for m in _get(emulator_session, "", state="failing").json()["monitors"]] == ["home"]
     cronitor_emulator.set_health("home", paused=True, disabled=True)
     assert cronitor_emulator.health("home")["paused"] is True
-    assert _get(dash_session, "/home").json()["disabled"] is True
+    assert _get(emulator_session, "/home").json()["disabled"] is True
 
 
 def test_set_health_refuses_unknown_fields_and_non_booleans(cronitor_emulator):
@@ -118,29 +115,29 @@ def test_set_health_refuses_unknown_fields_and_non_booleans(cronitor_emulator):
     assert cronitor_emulator.monitors["home"]["passing"] is True
 
 
-def test_with_events_lists_the_latest_events_newest_first(dash_session, cronitor_emulator):
+def test_with_events_lists_the_latest_events_newest_first(emulator_session, cronitor_emulator):
     cronitor_emulator.add_monitors(check())
     cronitor_emulator.probe("home", passing=True)
     cronitor_emulator.probe("home", passing=False, message="HTTP 503")
-    events = _get(dash_session, "/home", withEvents="true").json()["latest_events"]
+    events = _get(emulator_session, "/home", withEvents="true").json()["latest_events"]
     assert [event["event"] for event in events] == ["fail", "complete"]
     assert events[0]["msg"] == "HTTP 503"
-    assert "latest_events" not in _get(dash_session, "/home").json()
+    assert "latest_events" not in _get(emulator_session, "/home").json()
 
 
 # -- quota -----------------------------------------------------------------------------------------
 @pytest.mark.cronitor_emulator(monitor_quota=2)
-def test_monitors_over_the_quota_are_saved_disabled_and_named(dash_session, cronitor_emulator):
-    reply = _put(dash_session, check("a"), check("b"), check("c"), check("d"))
+def test_monitors_over_the_quota_are_saved_disabled_and_named(emulator_session, cronitor_emulator):
+    reply = _put(emulator_session, check("a"), check("b"), check("c"), check("d"))
     assert reply.status_code == 200
     body = reply.json()
     assert [m["disabled"] for m in body["monitors"]] == [False, False, True, True]
     assert body["monitor_quota"]["limit"] == 2
     assert body["monitor_quota"]["disabled"] == ["c", "d"]
     assert "c, d" in body["monitor_quota"]["message"]
-    assert _get(dash_session, "/c").json()["disabled"] is True
+    assert _get(emulator_session, "/c").json()["disabled"] is True
     assert cronitor_emulator.awaiting_probe() == ["a", "b"]  # disabled monitors are never probed
-    again = _put(dash_session, check("a", note="x"), check("c", note="x"))  # updates keep their state
+    again = _put(emulator_session, check("a", note="x"), check("c", note="x"))  # updates keep their state
     assert "monitor_quota" not in again.json()
     assert [m["disabled"] for m in again.json()["monitors"]] == [False, True]
     with pytest.raises(ValueError, match="disabled"):
@@ -166,10 +163,12 @@ def test_quota_applies_to_single_writes_and_rollback_stores_nothing():
 
 # -- 429 -------------------------------------------------------------------------------------------
 @pytest.mark.parametrize(("header", "body"), [(True, True), (False, True), (True, False)])
-def test_a_429_carries_retry_after_seconds_and_or_the_header(dash_session, cronitor_emulator, header, body):
+def test_a_429_carries_retry_after_seconds_and_or_the_header(
+    emulator_session, cronitor_emulator, header, body
+):
     cronitor_emulator.rate_limit_next(7, header=header, body=body)
-    reply = _get(dash_session, "")
+    reply = _get(emulator_session, "")
     assert reply.status_code == 429
     assert reply.headers.get("Retry-After") == ("7" if header else None)
     assert reply.json().get("retry_after_seconds") == (7 if body else None)
-    assert _get(dash_session, "").status_code == 200
+    assert _get(emulator_session, "").status_code == 200

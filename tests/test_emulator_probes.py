@@ -15,20 +15,14 @@ import pytest
 import requests
 
 from healthcheck_admin.testing import CronitorEmulator
+from tests.utils import monitor
 
 ROOT = Path(__file__).resolve().parent.parent
 pytest_plugins = ["pytester"]
 
 
 def check(key: str = "home", **fields: Any) -> dict[str, Any]:
-    return {"type": "check", "key": key, "request": {"url": "https://example.com/health"}, **fields}
-
-
-@pytest.fixture
-def probe_session(cronitor_emulator):
-    with requests.Session() as session:
-        session.auth = (cronitor_emulator.api_key, "")
-        yield session
+    return monitor(key, **fields)
 
 
 def _put(emulator: CronitorEmulator, session: requests.Session, *monitors: dict[str, Any]) -> Any:
@@ -43,28 +37,28 @@ def _one(emulator: CronitorEmulator, session: requests.Session, key: str = "home
 
 # -- first probe -----------------------------------------------------------------------------------
 def test_created_and_changed_monitors_await_a_probe_and_a_no_op_push_does_not(
-    cronitor_emulator, probe_session
+    cronitor_emulator, emulator_session
 ):
     emulator = cronitor_emulator
-    _put(emulator, probe_session, check(), check("other"))
+    _put(emulator, emulator_session, check(), check("other"))
     assert emulator.awaiting_probe() == ["home", "other"]
     first = emulator.probe("home", passing=True)
     emulator.probe("other", passing=True)
     assert first["initialized"] is True
-    _put(emulator, probe_session, check(), check("other"))  # same configuration: still verified
-    _put(emulator, probe_session, check("other", schedule="every 5 minutes", paused=True))
+    _put(emulator, emulator_session, check(), check("other"))  # same configuration: still verified
+    _put(emulator, emulator_session, check("other", schedule="every 5 minutes", paused=True))
     assert emulator.awaiting_probe() == ["other"]
-    changed = _one(emulator, probe_session, "other")
+    changed = _one(emulator, emulator_session, "other")
     assert changed["initialized"] is False
     assert changed["latest_event"]["stamp"] <= emulator.now()  # the older probe is still shown
-    _put(emulator, probe_session, check(paused=True))  # pausing alone is not a change
+    _put(emulator, emulator_session, check(paused=True))  # pausing alone is not a change
     assert emulator.awaiting_probe() == ["other"]
 
 
-def test_a_failing_first_probe_is_read_back(cronitor_emulator, probe_session):
-    _put(cronitor_emulator, probe_session, check())
+def test_a_failing_first_probe_is_read_back(cronitor_emulator, emulator_session):
+    _put(cronitor_emulator, emulator_session, check())
     cronitor_emulator.probe("home", passing=False, message="HTTP 503", duration=1.5)
-    doc = _one(cronitor_emulator, probe_session)
+    doc = _one(cronitor_emulator, emulator_session)
     assert doc["passing"] is False
     assert doc["initialized"] is True
     assert doc["latest_event"]["msg"] == "HTTP 503"
@@ -76,12 +70,12 @@ def test_a_failing_first_probe_is_read_back(cronitor_emulator, probe_session):
 
 
 @pytest.mark.cronitor_emulator(auto_probe=True, probe_after_reads=3)
-def test_auto_probe_lands_on_the_counted_read(cronitor_emulator, probe_session):
-    _put(cronitor_emulator, probe_session, check())
-    assert _one(cronitor_emulator, probe_session)["initialized"] is False
-    listed = probe_session.get(f"{cronitor_emulator.url}/monitors", timeout=5).json()["monitors"][0]
+def test_auto_probe_lands_on_the_counted_read(cronitor_emulator, emulator_session):
+    _put(cronitor_emulator, emulator_session, check())
+    assert _one(cronitor_emulator, emulator_session)["initialized"] is False
+    listed = emulator_session.get(f"{cronitor_emulator.url}/monitors", timeout=5).json()["monitors"][0]
     assert listed["initialized"] is False
-    third = _one(cronitor_emulator, probe_session)
+    third = _one(cronitor_emulator, emulator_session)
     assert third["initialized"] is True
     assert third["passing"] is True
     assert third["latest_event"]["event"] == "complete"
@@ -97,10 +91,10 @@ def test_auto_probe_outcome_can_depend_on_the_key():
         assert all(doc["initialized"] for doc in page)
 
 
-def test_without_auto_probe_reads_never_probe(cronitor_emulator, probe_session):
-    _put(cronitor_emulator, probe_session, check())
+def test_without_auto_probe_reads_never_probe(cronitor_emulator, emulator_session):
+    _put(cronitor_emulator, emulator_session, check())
     for _ in range(3):
-        assert _one(cronitor_emulator, probe_session)["initialized"] is False
+        assert _one(cronitor_emulator, emulator_session)["initialized"] is False
 
 
 def test_seeded_monitors_can_start_probed(cronitor_emulator):
@@ -121,39 +115,39 @@ def test_bad_options_are_refused_by_name(options):
 
 
 # -- timed pause -----------------------------------------------------------------------------------
-def test_a_timed_pause_keeps_its_expiry_and_ends_on_the_emulators_clock(cronitor_emulator, probe_session):
+def test_a_timed_pause_keeps_its_expiry_and_ends_on_the_emulators_clock(cronitor_emulator, emulator_session):
     emulator = cronitor_emulator
-    _put(emulator, probe_session, check())
+    _put(emulator, emulator_session, check())
     start = emulator.now()
-    assert probe_session.get(f"{emulator.url}/monitors/home/pause/2", timeout=5).json()["paused"] is True
+    assert emulator_session.get(f"{emulator.url}/monitors/home/pause/2", timeout=5).json()["paused"] is True
     until = emulator.paused_until("home")
     assert until is not None
     assert start + 2 * 3600 - 1 <= until <= emulator.now() + 2 * 3600
     emulator.advance(3600)
-    assert _one(emulator, probe_session)["paused"] is True
+    assert _one(emulator, emulator_session)["paused"] is True
     emulator.advance(3601)
-    assert _one(emulator, probe_session)["paused"] is False
+    assert _one(emulator, emulator_session)["paused"] is False
     assert emulator.paused_until("home") is None
     with pytest.raises(ValueError, match="only moves forward"):
         emulator.advance(-1)
 
 
-def test_indefinite_pause_unpause_and_a_put_end_the_timed_pause(cronitor_emulator, probe_session):
+def test_indefinite_pause_unpause_and_a_put_end_the_timed_pause(cronitor_emulator, emulator_session):
     emulator = cronitor_emulator
-    _put(emulator, probe_session, check())
+    _put(emulator, emulator_session, check())
     base = f"{emulator.url}/monitors/home/pause"
-    probe_session.get(f"{base}/1", timeout=5)
-    probe_session.get(base, timeout=5)
+    emulator_session.get(f"{base}/1", timeout=5)
+    emulator_session.get(base, timeout=5)
     assert emulator.paused_until("home") is None  # indefinite now
     emulator.advance(7200)
-    assert _one(emulator, probe_session)["paused"] is True
-    probe_session.get(f"{base}/1", timeout=5)
-    probe_session.get(f"{base}/0", timeout=5)
-    assert (emulator.paused_until("home"), _one(emulator, probe_session)["paused"]) == (None, False)
-    probe_session.get(f"{base}/1", timeout=5)
-    _put(emulator, probe_session, check(paused=False))
+    assert _one(emulator, emulator_session)["paused"] is True
+    emulator_session.get(f"{base}/1", timeout=5)
+    emulator_session.get(f"{base}/0", timeout=5)
+    assert (emulator.paused_until("home"), _one(emulator, emulator_session)["paused"]) == (None, False)
+    emulator_session.get(f"{base}/1", timeout=5)
+    _put(emulator, emulator_session, check(paused=False))
     assert emulator.paused_until("home") is None
-    probe_session.get(f"{base}/1", timeout=5)
+    emulator_session.get(f"{base}/1", timeout=5)
     emulator.set_health("home", paused=False)
     assert emulator.paused_until("home") is None
 
@@ -175,12 +169,12 @@ def test_page_info_envelope_pages_through_every_monitor():
         assert tagged["page_info"]["totalMonitorCount"] == 3
 
 
-def test_env_filter_and_unknown_parameters(cronitor_emulator, probe_session):
+def test_env_filter_and_unknown_parameters(cronitor_emulator, emulator_session):
     cronitor_emulator.add_monitors(check("prod"), check("stage", environments=["staging"]))
     url = f"{cronitor_emulator.url}/monitors"
-    staged = probe_session.get(url, params={"env": "staging"}, timeout=5).json()["monitors"]
+    staged = emulator_session.get(url, params={"env": "staging"}, timeout=5).json()["monitors"]
     assert [doc["key"] for doc in staged] == ["stage"]
-    everything = probe_session.get(url, params={"key": "prod"}, timeout=5).json()  # no key filter exists
+    everything = emulator_session.get(url, params={"key": "prod"}, timeout=5).json()  # no key filter exists
     assert everything["total_monitor_count"] == 2
 
 
@@ -245,8 +239,8 @@ def test_replies_can_leave_out_the_monitor_code():
         assert len(emulator.codes["home"]) == 6  # the emulator still knows it
 
 
-def test_a_reference_to_monitors_stays_current_across_writes(cronitor_emulator, probe_session):
+def test_a_reference_to_monitors_stays_current_across_writes(cronitor_emulator, emulator_session):
     held = cronitor_emulator.monitors
-    _put(cronitor_emulator, probe_session, check())
-    probe_session.post(f"{cronitor_emulator.url}/monitors", json=check("two"), timeout=5)
+    _put(cronitor_emulator, emulator_session, check())
+    emulator_session.post(f"{cronitor_emulator.url}/monitors", json=check("two"), timeout=5)
     assert sorted(held) == ["home", "two"]

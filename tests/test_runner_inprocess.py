@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 import pytest
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.test import Client, override_settings
 
 from healthcheck_admin import path as hc_path
@@ -23,6 +23,7 @@ from healthcheck_admin.runner import (
     run_one,
 )
 from healthcheck_admin.runner.exchange import Stop
+from healthcheck_admin.runner.http import MAX_BODY_BYTES
 from healthcheck_admin.runner.inprocess import host_header, in_process_guard
 from healthcheck_admin.testing.checks import assert_healthchecks_pass
 
@@ -51,11 +52,30 @@ def _ok_view(request: HttpRequest) -> HttpResponse:
     return HttpResponse("all good")
 
 
+STREAMED: list[int] = []  # the chunks the big stream has produced
+STREAM_CHUNK = 1024 * 1024
+
+
+def _stream_view(request: HttpRequest) -> StreamingHttpResponse:
+    return StreamingHttpResponse(iter([b"part-1 ", b"part-2 ", b"the end"]), content_type="text/plain")
+
+
+def _big_stream_view(request: HttpRequest) -> StreamingHttpResponse:
+    def chunks():
+        for number in range(20):
+            STREAMED.append(number)
+            yield b"a" * (STREAM_CHUNK - 11) + (b"END-OF-BODY" if number == 19 else b"b" * 11)
+
+    return StreamingHttpResponse(chunks(), content_type="text/plain")
+
+
 #: ``ROOT_URLCONF = "tests.test_runner_inprocess"``: one passing and one failing check.
 urlpatterns = [
     hc_path("good/", _ok_view, name="good", healthcheck={"key": "good", "tags": ["smoke"]}),
     hc_path("bad/", _failing_view, name="bad", healthcheck={"key": "bad", "tags": ["deep"]}),
     hc_path("echo/", _echo_view, name="echo"),
+    hc_path("stream/", _stream_view, name="stream"),
+    hc_path("stream-big/", _big_stream_view, name="stream-big"),
 ]
 OWN_URLCONF = override_settings(ROOT_URLCONF="tests.test_runner_inprocess")
 
@@ -145,6 +165,37 @@ def test_in_process_host_header_falls_back_to_an_allowed_host():
         with pytest.raises(Stop, match="accepts no host name"):
             host_header("http://example.com/")
         assert run_one(code_row("/echo/", key="rel"), IN_PROCESS).state == "error"
+
+
+@pytest.mark.django_db
+@OWN_URLCONF
+def test_in_process_reads_a_streamed_body():
+    result = run_one(
+        code_row("https://example.com/stream/", "response.body contains part-2 the end"), IN_PROCESS
+    )
+    assert (result.state, result.status) == ("passed", 200)
+
+
+@pytest.mark.django_db
+@OWN_URLCONF
+def test_in_process_stops_reading_a_stream_at_the_body_limit():
+    STREAMED.clear()
+    row = code_row(
+        "https://example.com/stream-big/", "response.body contains aaab", "response.body contains END-OF-BODY"
+    )
+    result = run_one(row, IN_PROCESS)
+    assert (result.state, result.status) == ("failed", 200)
+    assert [outcome.passed for outcome in result.outcomes] == [True, False]
+    assert len(STREAMED) == MAX_BODY_BYTES // STREAM_CHUNK  # the rest of the stream was never produced
+
+
+def test_in_process_host_header_with_debug_and_no_allowed_hosts():
+    with override_settings(ALLOWED_HOSTS=[], DEBUG=True):
+        assert host_header("http://localhost:8000/x") == "localhost:8000"
+        assert host_header("http://127.0.0.1/x") == "127.0.0.1"
+        assert host_header("https://example.com/x") == "localhost"  # the first local name Django serves
+    with override_settings(ALLOWED_HOSTS=["*", "app.example.com"], DEBUG=False):
+        assert host_header("/relative/") == "app.example.com"  # "*" is not a name to send
 
 
 @pytest.mark.django_db

@@ -77,6 +77,8 @@ def test_the_path_of_a_declared_route_is_what_reverse_gives(outer, route, prefix
 @example(route="a", environment="prod.", strategy="default")
 @example(route="x" * MAX_KEY, environment="", strategy="default")
 @example(route="x" * (MAX_KEY - 5), environment="prod", strategy="default")
+@example(route="x" * (MAX_KEY + 1), environment="", strategy="default")
+@example(route="x" * (MAX_KEY - 4), environment="prod", strategy="default")
 def test_the_key_of_a_plain_get_is_the_general_key(route, environment, strategy):
     """KeyMaker's fast path for a GET without arguments, blank or set ENVIRONMENT, equals default_key."""
     make_key = KeyMaker(strategy, environment, "")

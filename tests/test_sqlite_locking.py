@@ -9,13 +9,7 @@ from healthcheck_admin.backends import locmem
 from healthcheck_admin.models import HealthcheckDefinition
 from healthcheck_admin.sync import tasks
 
-
-@pytest.fixture(autouse=True)
-def _quiet_outbox():
-    locmem.reset()
-    yield
-    assert tasks.wait_for_background_pushes(timeout=30), "a background push is still running"
-    locmem.reset()
+pytestmark = pytest.mark.usefixtures("empty_locmem_outbox")
 
 
 @pytest.mark.django_db(transaction=True)

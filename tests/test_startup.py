@@ -20,16 +20,15 @@ from healthcheck_admin import startup
 from healthcheck_admin.models import HealthcheckDefinition, RegistryState
 from healthcheck_admin.startup import PUSH_DUE, StartupOutcome, run_startup_hook
 from healthcheck_admin.sync.report import PushReport
+from tests.utils import settled
 
 HOOK_LINE = "Healthcheck startup hook:"
 
 
 @pytest.fixture(autouse=True)
 def _fresh_process():
-    startup.reset()
-    yield
-    assert startup.wait_for_startup(timeout=30), "the startup hook is still running"
-    startup.reset()
+    with settled(startup.reset, startup.wait_for_startup, "the startup hook"):
+        yield
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -17,6 +17,15 @@ from healthcheck_admin.models import HealthcheckDefinition
 from healthcheck_admin.registry import Collected, Spec, fingerprint
 from healthcheck_admin.runner import RunConfig, RunResult, run_one
 from healthcheck_admin.testing.emulator import CronitorEmulator
+
+
+@contextmanager
+def settled(reset: Callable[[], None], wait: Callable[..., bool], what: str) -> Iterator[None]:
+    """Reset, run the test, wait (up to 30 s) until ``what`` is no longer running, reset again."""
+    reset()
+    yield
+    assert wait(timeout=30), f"{what} is still running"
+    reset()
 
 
 @contextmanager

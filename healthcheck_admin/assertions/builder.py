@@ -73,43 +73,33 @@ def value_text(subject: str, value: object) -> str:
     )
 
 
+class _Subject:
+    """A builder attribute for a subject without a key: ``A.code`` gives ``Field("response.code")``."""
+
+    def __init__(self, subject: str, doc: str) -> None:
+        self.subject = subject
+        self.__doc__ = doc
+
+    def __get__(self, builder: object, owner: type | None = None) -> Field:
+        return Field(self.subject)
+
+
 class AssertionBuilder:
     """The type of :data:`A`; each attribute or call gives a :class:`Field`."""
 
-    @property
-    def code(self) -> Field:
-        """``response.code``: ``A.code == 200``, ``A.code < 400``."""
-        return Field("response.code")
-
-    @property
-    def time(self) -> Field:
-        """``response.time``: ``A.time < "2s"``; numbers and timedeltas are seconds."""
-        return Field("response.time")
-
-    @property
-    def body(self) -> Field:
-        """``response.body``: ``A.body.contains("ok")``, ``A.body == "ok"``."""
-        return Field("response.body")
-
-    @property
-    def ssl_expires_in(self) -> Field:
-        """``ssl_certificate.expires_in``: ``A.ssl_expires_in > "30 days"``."""
-        return Field("ssl_certificate.expires_in")
-
-    @property
-    def last_modified(self) -> Field:
-        """``resource.last_modified`` (judged by Cronitor only)."""
-        return Field("resource.last_modified")
-
-    @property
-    def item_count(self) -> Field:
-        """``resource.item_count`` (judged by Cronitor only)."""
-        return Field("resource.item_count")
-
-    @property
-    def public(self) -> Field:
-        """``resource.public`` (judged by Cronitor only)."""
-        return Field("resource.public")
+    code = _Subject("response.code", "``response.code``: ``A.code == 200``, ``A.code < 400``.")
+    time = _Subject(
+        "response.time", '``response.time``: ``A.time < "2s"``; numbers and timedeltas are seconds.'
+    )
+    body = _Subject("response.body", '``response.body``: ``A.body.contains("ok")``, ``A.body == "ok"``.')
+    ssl_expires_in = _Subject(
+        "ssl_certificate.expires_in", '``ssl_certificate.expires_in``: ``A.ssl_expires_in > "30 days"``.'
+    )
+    last_modified = _Subject(
+        "resource.last_modified", "``resource.last_modified`` (judged by Cronitor only)."
+    )
+    item_count = _Subject("resource.item_count", "``resource.item_count`` (judged by Cronitor only).")
+    public = _Subject("resource.public", "``resource.public`` (judged by Cronitor only).")
 
     def json(self, path: str) -> Field:
         """``response.json <path>``: ``A.json("data.count") > 10``."""
@@ -120,14 +110,9 @@ class AssertionBuilder:
         return Field("response.header", name)
 
 
+#: The builder's name of each subject, for ``repr(Field)``: ``A.code``, ``A.json('data.count')``.
 _NAMES = {
-    "response.code": "code",
-    "response.time": "time",
-    "response.body": "body",
-    "ssl_certificate.expires_in": "ssl_expires_in",
-    "resource.last_modified": "last_modified",
-    "resource.item_count": "item_count",
-    "resource.public": "public",
+    **{attr.subject: name for name, attr in vars(AssertionBuilder).items() if isinstance(attr, _Subject)},
     "response.json": "json",
     "response.header": "header",
 }

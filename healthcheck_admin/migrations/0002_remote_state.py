@@ -5,6 +5,19 @@ import model_utils.fields
 from django.db import migrations, models
 
 
+# The remote state's fields, added to healthcheckdefinition in this order.
+ADDED_FIELDS = [
+    ('account', models.CharField(blank=True, editable=False, max_length=64, verbose_name='account')),
+    ('health', models.CharField(choices=[('unknown', 'unknown'), ('passing', 'passing'), ('failing', 'failing'), ('paused', 'paused'), ('disabled', 'disabled')], db_index=True, default='unknown', editable=False, max_length=10, verbose_name='health')),
+    ('health_event', models.CharField(blank=True, editable=False, max_length=200, verbose_name='latest event')),
+    ('health_event_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='latest event at')),
+    ('health_read_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='health read at')),
+    ('lease_expires_at', models.DateTimeField(blank=True, editable=False, null=True)),
+    ('remote_payload', models.JSONField(blank=True, editable=False, null=True)),
+    ('snoozed_until', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='snoozed until')),
+]
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -16,45 +29,9 @@ class Migration(migrations.Migration):
             name='healthcheckdefinition',
             options={'ordering': ('key',), 'permissions': (('push_healthcheckdefinition', 'Can push healthchecks to Cronitor'), ('run_healthcheckdefinition', 'Can run healthchecks now'), ('snooze_healthcheckdefinition', 'Can pause healthchecks for a few hours'), ('reveal_healthcheckdefinition', 'Can reveal masked secret values')), 'verbose_name': 'healthcheck', 'verbose_name_plural': 'healthchecks'},
         ),
-        migrations.AddField(
-            model_name='healthcheckdefinition',
-            name='account',
-            field=models.CharField(blank=True, editable=False, max_length=64, verbose_name='account'),
-        ),
-        migrations.AddField(
-            model_name='healthcheckdefinition',
-            name='health',
-            field=models.CharField(choices=[('unknown', 'unknown'), ('passing', 'passing'), ('failing', 'failing'), ('paused', 'paused'), ('disabled', 'disabled')], db_index=True, default='unknown', editable=False, max_length=10, verbose_name='health'),
-        ),
-        migrations.AddField(
-            model_name='healthcheckdefinition',
-            name='health_event',
-            field=models.CharField(blank=True, editable=False, max_length=200, verbose_name='latest event'),
-        ),
-        migrations.AddField(
-            model_name='healthcheckdefinition',
-            name='health_event_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='latest event at'),
-        ),
-        migrations.AddField(
-            model_name='healthcheckdefinition',
-            name='health_read_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='health read at'),
-        ),
-        migrations.AddField(
-            model_name='healthcheckdefinition',
-            name='lease_expires_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True),
-        ),
-        migrations.AddField(
-            model_name='healthcheckdefinition',
-            name='remote_payload',
-            field=models.JSONField(blank=True, editable=False, null=True),
-        ),
-        migrations.AddField(
-            model_name='healthcheckdefinition',
-            name='snoozed_until',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='snoozed until'),
+        *(
+            migrations.AddField(model_name='healthcheckdefinition', name=name, field=field)
+            for name, field in ADDED_FIELDS
         ),
         migrations.AlterField(
             model_name='healthcheckdefinition',

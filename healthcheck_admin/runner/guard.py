@@ -40,10 +40,6 @@ class Target:
     port: int
     url: str
 
-    @property
-    def origin(self) -> tuple[str, str, int]:
-        return (self.scheme, self.host, self.port)
-
 
 def canonical_host(host: str) -> str:
     """Lower-case, no brackets or trailing dot, IP addresses in their standard form, IDNA-encoded."""

@@ -103,6 +103,8 @@ HEALTHCHECKS = {
     "PROJECT": "migrations_demo",
     "TAGS": ["demo"],
     "SENSITIVE_HEADERS": ["X-Demo-Token"],
+    # Routes that must keep a check: manage.py check warns when one loses it (docs/coverage.rst).
+    "REQUIRE": ["index", "shop:*"],
 }
 
 LOGGING = {
