@@ -132,6 +132,9 @@ def test_a_push_silent_for_too_long_is_reported_as_stopped(superuser_client):
     )
     html_response = superuser_client.get(CHANGELIST)
     assert texts(html_response) == ["The last push stopped before it finished; see the server log."]
+    assert texts(superuser_client.get(CHANGELIST)) == []  # reported once
+    assert not progress.current().running  # being reported refreshed the row, yet it stays stopped
+    assert texts(superuser_client.post(PUSH_ALL)) == ["Nothing to push."]  # not blocked by the stalled one
 
 
 # -- saving an unchanged form ---------------------------------------------------------------------------

@@ -183,6 +183,7 @@ def test_a_broken_urlconf_is_logged_not_raised(startup_api, settings, caplog):
         outcome = start()
     assert outcome.error is not None
     assert "ModuleNotFoundError" in outcome.error
+    assert outcome.summary() == f"failed: {outcome.error}"
     assert "Healthcheck startup hook failed" in caplog.text
     assert startup_api.requests == []
 

@@ -7,6 +7,8 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from healthcheck_admin.backends import locmem
+from healthcheck_admin.backends.base import fake_code
 from healthcheck_admin.models import HealthcheckDefinition, Tombstone, new_revision
 from healthcheck_admin.sync.plan import plan
 from healthcheck_admin.sync.removal import record_deletion
@@ -249,3 +251,80 @@ def test_dry_run_lists_removals_without_acting(sync_api):
 
     assert report.would_remove == ["gone"]
     assert sync_api.requests == []
+
+
+# -- outcomes a removal can meet: a local backend, a monitor already gone, a failed delete --------
+def test_a_local_backend_pauses_what_it_pushed_with_our_tag_without_reading_it_back(settings):
+    healthchecks(settings, BACKEND="healthcheck_admin.backends.locmem.LocmemBackend", SYNC_ON_SAVE=False)
+    locmem.reset()
+    row = make_row("local-gone", source="code")
+    assert push().ok
+    mark_removed(row)
+
+    report = push()
+
+    assert report.removed == ["local-gone"]
+    assert locmem.paused == ["local-gone"]
+    row.refresh_from_db()
+    assert (row.status, row.monitor_code) == (STATUS.removed, fake_code("local-gone", "mem"))
+
+
+def test_a_local_backend_that_no_longer_holds_the_monitor_counts_it_gone(settings):
+    healthchecks(settings, BACKEND="healthcheck_admin.backends.locmem.LocmemBackend", SYNC_ON_SAVE=False)
+    locmem.reset()
+    row = make_row("local-forgotten", source="code")
+    assert push().ok
+    locmem.reset()  # e.g. another process: its memory never held the monitor
+    mark_removed(row)
+
+    report = push()
+
+    assert report.removed == ["local-forgotten"]
+    assert locmem.paused == []
+    row.refresh_from_db()
+    assert (row.status, row.monitor_code, row.pushed_payload) == (STATUS.removed, "", None)
+
+
+def test_a_delete_that_finds_the_monitor_already_gone_clears_the_bookkeeping(sync_api, settings):
+    healthchecks(settings, ON_REMOVE="delete")
+    row = pushed_then_removed(sync_api, "delete-gone")
+    sync_api.fail_next(404, body={"error": "not found"}, method="DELETE")
+
+    report = push(confirm_delete=True)
+
+    assert report.removed == ["delete-gone"]
+    assert ("DELETE", "/api/monitors/delete-gone") in paths(sync_api)
+    row.refresh_from_db()
+    assert (row.status, row.monitor_code, row.pushed_fingerprint) == (STATUS.removed, "", "")
+
+
+def test_a_failed_delete_keeps_the_row_failed_with_the_error_for_the_next_push(sync_api, settings):
+    healthchecks(settings, ON_REMOVE="delete", MAX_RETRIES=0)
+    row = pushed_then_removed(sync_api, "delete-fails")
+    sync_api.fail_next(500, body={"error": "try later"}, method="DELETE")
+
+    report = push(confirm_delete=True)
+
+    assert "Cronitor answered 500: try later" in report.failed["delete-fails"]
+    row.refresh_from_db()
+    assert row.status == STATUS.failed
+    assert "try later" in row.last_error
+    assert "delete-fails" in sync_api.monitors
+    assert push(confirm_delete=True).removed == ["delete-fails"]
+    assert "delete-fails" not in sync_api.monitors
+
+
+def test_a_tombstone_waiting_for_confirmation_stays_until_push_yes(sync_api, settings):
+    healthchecks(settings, ON_REMOVE="delete")
+    row = make_row("tomb-pending")
+    push()
+    row.delete()
+
+    report = push()
+
+    assert report.pending_deletion == ["tomb-pending"]
+    assert Tombstone.objects.filter(key="tomb-pending").exists()
+    assert "tomb-pending" in sync_api.monitors
+    assert push(confirm_delete=True).removed == ["tomb-pending"]
+    assert not Tombstone.objects.filter(key="tomb-pending").exists()
+    assert "tomb-pending" not in sync_api.monitors

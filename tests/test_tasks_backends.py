@@ -229,3 +229,21 @@ def test_the_refresh_is_not_scheduled_without_a_tasks_setting_or_a_period(settin
     if PACKAGE == "django_tasks":
         assert tasks.schedule_refresh() is False
     assert not RegistryState.objects.filter(name=tasks.REFRESH_MARK).exists()
+
+
+def test_a_process_start_schedules_the_periodic_refresh_when_it_is_on(cronitor_settings, settings):
+    from healthcheck_admin import startup
+
+    healthchecks(settings, SYNC_ON_STARTUP=False, REFRESH_EVERY_SECONDS=600)
+    settings.TASKS = DUMMY
+    startup.reset()
+    try:
+        outcome = startup.run_startup_hook(wait=True)
+    finally:
+        startup.reset()
+
+    assert outcome is not None
+    assert outcome.error is None
+    [scheduled] = enqueued(tasks.refresh_monitors_task)
+    assert RegistryState.objects.get(name=tasks.REFRESH_MARK).value == scheduled.task.run_after.isoformat()
+    assert cronitor_settings.requests == []  # scheduled, not run: no request to Cronitor yet

@@ -146,3 +146,24 @@ def test_credentials_are_dropped_when_the_prepared_url_leaves_the_origin(loopbac
     assert "X-Api-Key" not in seen["headers"]
     assert seen["cookies"] == {}
     assert seen["headers"]["X-Plain"] == "1"
+
+
+def test_the_backend_names_each_unreachable_api_url_by_its_host_and_what_went_wrong() -> None:
+    with serve() as server:
+        live = server.url("/api")
+        port = live.rsplit(":", 1)[1].split("/")[0]
+
+        def failure(api_url: str) -> str:
+            with pytest.raises(CronitorError) as caught:
+                CronitorBackend(api_url=api_url, api_key="k", max_retries=0, timeout=5).list_monitors()
+            return caught.value.message
+
+        ipv6 = failure(f"http://[::1]:{port}/api")  # the server listens on 127.0.0.1 only
+        unresolvable = failure("http://no-such-host.invalid/api")
+        bad_port = failure("http://127.0.0.1:99999/api")
+        plain_http = failure(live.replace("http://", "https://"))
+
+    assert ipv6.startswith(f"GET [::1]:{port}/api/monitors: ")
+    assert unresolvable.startswith("GET no-such-host.invalid/api/monitors: the host name does not resolve")
+    assert bad_port == "GET 127.0.0.1/api/monitors: the URL cannot be requested (InvalidURL)"
+    assert plain_http.startswith(f"GET 127.0.0.1:{port}/api/monitors: the TLS handshake failed (")

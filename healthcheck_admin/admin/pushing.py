@@ -77,7 +77,7 @@ def report_finished(
     """Show the counted outcome of the user's last push once, when it has finished."""
     if state is None or state.seen or state.running or state.user != request.user.pk:
         return
-    if state.state == "crashed" or state.stale:
+    if state.stopped:
         model_admin.message_user(
             request, _("The last push stopped before it finished; see the server log."), messages.ERROR
         )

@@ -24,7 +24,7 @@ STALE_AFTER = timedelta(minutes=10)
 
 @dataclass
 class Progress:
-    state: str = "running"  # running, done, crashed
+    state: str = "running"  # running, done, crashed, stalled (reported as stopped after STALE_AFTER)
     done: int = 0
     total: int = 0
     user: int = 0
@@ -38,6 +38,11 @@ class Progress:
     @property
     def running(self) -> bool:
         return self.state == "running" and not self.stale
+
+    @property
+    def stopped(self) -> bool:
+        """The push ended without finishing: it crashed, or went silent for :data:`STALE_AFTER`."""
+        return self.state in ("crashed", "stalled") or self.stale
 
 
 #: Short names: ``RegistryState.value`` holds 128 characters.
@@ -79,7 +84,11 @@ def crash() -> None:
 
 
 def mark_seen(progress: Progress) -> None:
+    """Record that the outcome was shown. Writing refreshes the row's timestamp, so a push reported
+    as stalled is stored as ``stalled``: it must never look running again (and block new pushes)."""
     progress.seen = True
+    if progress.state == "running" and progress.stale:
+        progress.state, progress.stale = "stalled", False
     _write(progress)
 
 
