@@ -40,6 +40,8 @@ DEFAULTS: dict[str, Any] = {
     "DEFAULT_INTERVAL_SECONDS": 60,
     "DEFAULT_TIMEOUT_SECONDS": 10,
     "DASHBOARD_URL": "https://cronitor.io/app/monitors/{key}",
+    "DEFAULT_NOTIFY": [],
+    "LOAD_BALANCED_HOSTS": [],
     "REQUIRE": [],
     "REQUIRE_LEVEL": "warning",
 }
@@ -195,6 +197,15 @@ class Settings:
     @property
     def DASHBOARD_URL(self) -> str:
         return str(self.get("DASHBOARD_URL"))
+
+    @property
+    def DEFAULT_NOTIFY(self) -> list[str]:
+        """The notification lists that reach someone when a check names none (plan's warning)."""
+        return [str(n) for n in self.get("DEFAULT_NOTIFY") or []]
+
+    @property
+    def LOAD_BALANCED_HOSTS(self) -> list[str]:
+        return [str(h) for h in self.get("LOAD_BALANCED_HOSTS") or []]
 
     @property
     def REQUIRE(self) -> list[str]:

@@ -147,6 +147,12 @@ def _plain(item: str) -> bool:
     return bool(item) and limits.control_character(item) is None and not any(c.isspace() for c in item)
 
 
+def _host_pattern(item: str) -> bool:
+    """``www.example.com`` or ``*.example.com`` (every subdomain), no port."""
+    name = item[2:] if item.startswith("*.") else item
+    return _hostname(name) is None and ":" not in name and "*" not in name
+
+
 def _is(predicate: Callable[[object], bool], expected: str) -> Rule:
     return lambda v: None if predicate(v) else expected
 
@@ -205,6 +211,14 @@ RULES: dict[str, Rule] = {
         lambda v: _int_in(*limits.TIMEOUT_RANGE)(v) is None, "a whole number of seconds from 1 to 15"
     ),
     "DASHBOARD_URL": _dashboard,
+    "DEFAULT_NOTIFY": _str_list(
+        "a list of notification list keys, such as ['default']",
+        lambda v: _plain(v) and len(v) <= limits.MAX_TAG,
+    ),
+    "LOAD_BALANCED_HOSTS": _str_list(
+        "a list of host names, such as ['www.example.com', '*.example.com'] (no scheme or port)",
+        _host_pattern,
+    ),
     "API_VERSION": _optional_str("a date string such as '2020-10-01'"),
     "REQUIRE": _str_list("a list of route name patterns such as 'api:*' or 'shop:checkout'", _plain),
     "REQUIRE_LEVEL": _is(lambda v: v in REQUIRE_LEVELS, f"one of {', '.join(REQUIRE_LEVELS)}"),

@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from healthcheck_admin.backends.base import CronitorError
 from healthcheck_admin.cli import add_flags
-from healthcheck_admin.sync.plan import PlanItem, counts, plan, summary
+from healthcheck_admin.sync.plan import PlanItem, counts, plan, summary, warning_count
 from healthcheck_admin.sync.report import PushReport
 from healthcheck_admin.upsert import sync_code_checks
 
@@ -67,6 +67,7 @@ def _lines(item: PlanItem) -> list[str]:
             lines.append(f"    {name}: {old!r} -> {new!r}{why}")
     if item.note:
         lines.append(f"    note: {item.note}")
+    lines.extend(f"    warning: {warning}" for warning in item.warnings)
     if item.error:
         lines.append(f"    error: {item.error}")
     return lines
@@ -81,6 +82,9 @@ def _write_text(command: BaseCommand, items: list[PlanItem], verbosity: int) -> 
         command.stdout.write(first if item.action == "unchanged" else style(first))
         for line in rest:
             command.stdout.write(line)
+    if warning_count(items):
+        hidden = "" if verbosity >= 2 else " (those on unchanged rows show with -v 2)"
+        command.stdout.write(command.style.WARNING(f"{warning_count(items)} warning(s){hidden}."))
     command.stdout.write(summary(items))
 
 
@@ -107,7 +111,11 @@ def handle(command: BaseCommand, options: dict[str, Any]) -> None:
 
         report = push(validate=True, refresh=False if options["no_refresh"] else None)
     if options["json"]:
-        payload: dict[str, Any] = {"items": [item.as_dict() for item in items], "counts": counts(items)}
+        payload: dict[str, Any] = {
+            "items": [item.as_dict() for item in items],
+            "counts": counts(items),
+            "warnings": warning_count(items),
+        }
         if report is not None:
             payload["validation"] = {"valid": report.synced, "invalid": report.failed}
         command.stdout.write(json.dumps(payload, indent=2, default=str))

@@ -21,6 +21,7 @@ from healthcheck_admin.models import HealthcheckDefinition, Tombstone
 from healthcheck_admin.redaction import MASK, mask_monitor
 from healthcheck_admin.sync.account import account_for
 from healthcheck_admin.sync.payload import Monitor, PayloadError, diff, fingerprint, monitor_for
+from healthcheck_admin.sync.plan_warnings import warnings_for
 from healthcheck_admin.sync.prepare import foreign
 from healthcheck_admin.sync.refresh import RemoteState, read_remote
 from healthcheck_admin.sync.removal import is_due
@@ -39,7 +40,8 @@ class PlanItem:
     ``old`` is the remote value after a refresh, else the last pushed one; values are masked.
     ``sources`` says per field whether the change came from "code", the "dashboard" or "both"
     (a conflict: code wins). ``error`` says why the row cannot be pushed as it is, ``note``
-    anything else worth knowing (a monitor left alone, a look-alike remote monitor).
+    anything else worth knowing (a monitor left alone, a look-alike remote monitor), ``warnings``
+    what may page nobody or too often (:mod:`healthcheck_admin.sync.plan_warnings`).
     """
 
     key: str
@@ -49,6 +51,7 @@ class PlanItem:
     source: str = ""
     sources: dict[str, str] = field(default_factory=dict)
     note: str = ""
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def changes(self) -> bool:
@@ -63,6 +66,7 @@ class PlanItem:
             "sources": self.sources,
             "error": self.error,
             "note": self.note,
+            "warnings": self.warnings,
         }
 
 
@@ -120,9 +124,15 @@ def _two_way(row: HealthcheckDefinition, monitor: Monitor, account: str, item: P
 
 def plan_row(row: HealthcheckDefinition, account: str = "", remote: RemoteState | None = None) -> PlanItem:
     """The action for one row; ``remote`` (from a refresh) turns on the three-way comparison."""
-    source = str(row.source)
     if row.removed_at is not None:
-        return _removal(row.key, source, is_due(row), remote)
+        return _removal(row.key, str(row.source), is_due(row), remote)
+    item = _active(row, account, remote)
+    item.warnings = warnings_for(row, None if remote is None else remote.monitors.get(row.key))
+    return item
+
+
+def _active(row: HealthcheckDefinition, account: str, remote: RemoteState | None) -> PlanItem:
+    source = str(row.source)
     action = "create" if _never_pushed(row, account) else "update"
     item = PlanItem(row.key, action, source=source, error=str(row.last_error or ""))
     try:
@@ -175,6 +185,10 @@ def plan(
     taken = {item.key for item in items}
     items += [_removal(t.key, "deleted", True, remote) for t in tombstones if t.key not in taken]
     return items
+
+
+def warning_count(items: list[PlanItem]) -> int:
+    return sum(len(item.warnings) for item in items)
 
 
 def counts(items: list[PlanItem]) -> dict[str, int]:
