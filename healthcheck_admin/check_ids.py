@@ -21,8 +21,11 @@ SETTING_UNKNOWN = "E011"
 SETTING_INVALID = "E012"
 BACKEND_INVALID = "E013"
 ENV_API_URL_INVALID = "E014"
+HOSTNAME_ENV_INVALID = "E015"
+EXPIRES_WITHOUT_ENVIRONMENT = "E016"
 NO_HOSTNAME = "W001"
 LEGACY_HTTPS = "W002"
+HOSTNAME_ENV_UNSET = "W003"
 # Routes that HEALTHCHECKS["REQUIRE"] names (the ``urls`` tag); the E IDs at REQUIRE_LEVEL "error".
 REQUIRED_UNCHECKED = "W010"
 REQUIRE_UNMATCHED = "W011"
@@ -48,8 +51,14 @@ HINTS: dict[str, str] = {
     SETTING_INVALID: "See docs/settings.rst for the setting.",
     BACKEND_INVALID: "Use a dotted path such as 'healthcheck_admin.backends.console.ConsoleBackend'.",
     ENV_API_URL_INVALID: "Set CRONITOR_API_URL to an http(s) URL ('https://cronitor.io/api') or unset it.",
+    HOSTNAME_ENV_INVALID: "Point HOSTNAME's env: reference at a variable holding a host name "
+    "('pr-12.example.com') or an http(s) URL without a path ('https://pr-12.onrender.com').",
+    EXPIRES_WITHOUT_ENVIRONMENT: "Set HEALTHCHECKS['ENVIRONMENT'] (e.g. 'pr-123'): the expiry belongs to "
+    "one environment. See docs/previews.rst.",
     NO_HOSTNAME: "Set HEALTHCHECKS['HOSTNAME'] = 'www.example.com'. It is never guessed from ALLOWED_HOSTS.",
     LEGACY_HTTPS: "Set HEALTHCHECKS['HTTPS']: False keeps the old http:// URLs, True switches them.",
+    HOSTNAME_ENV_UNSET: "Set the variable in the environment that runs this command (review-app platforms "
+    "set it at run time), or set HOSTNAME to the host itself.",
     REQUIRED_UNCHECKED: _required_hint,
     REQUIRE_UNMATCHED: _unmatched_hint,
     REQUIRED_UNCHECKED_ERROR: _required_hint,

@@ -17,7 +17,14 @@ from django.utils.module_loading import import_string
 
 from healthcheck_admin import check_ids as ids
 from healthcheck_admin.conf import DEFAULTS, app_settings
-from healthcheck_admin.setting_rules import KEY_STRATEGIES, ON_REMOVE_CHOICES, RULES, http_url_problem
+from healthcheck_admin.redaction import ENV_PREFIX, is_reference
+from healthcheck_admin.setting_rules import (
+    KEY_STRATEGIES,
+    ON_REMOVE_CHOICES,
+    RULES,
+    host_of,
+    http_url_problem,
+)
 
 __all__ = [
     "KEY_STRATEGIES",
@@ -50,7 +57,7 @@ def _setting_errors() -> list[CheckMessage]:
     for name, rule in RULES.items():
         expected = rule(raw[name]) if name in raw else None
         if expected is not None:
-            shown = "<hidden>" if name == "API_KEY" else repr(raw[name])
+            shown = "<hidden>" if name == "API_KEY" or is_reference(raw[name]) else repr(raw[name])
             errors.append(
                 _error(
                     ids.SETTING_INVALID,
@@ -64,9 +71,31 @@ def _setting_errors() -> list[CheckMessage]:
             shown = os.environ["CRONITOR_API_URL"]
             message = f"CRONITOR_API_URL in the environment is {shown!r}; expected {problem}."
             errors.append(_error(ids.ENV_API_URL_INVALID, message))
+    errors.extend(_environment_errors(raw))
     backend = raw.get("BACKEND", DEFAULTS["BACKEND"])
     if isinstance(backend, str):
         errors.extend(_backend_errors(backend))
+    return errors
+
+
+def _environment_errors(raw: dict[str, Any]) -> list[CheckMessage]:
+    """An ``env:`` HOSTNAME whose variable holds no host, and an expiry without an environment.
+
+    Neither message shows the reference nor the variable's value (the secrets rules).
+    """
+    errors: list[CheckMessage] = []
+    hostname = raw.get("HOSTNAME")
+    if is_reference(hostname) and RULES["HOSTNAME"](hostname) is None:
+        name = str(hostname)[len(ENV_PREFIX) :]
+        if os.environ.get(name) and host_of(os.environ[name]) is None:
+            message = (
+                "HEALTHCHECKS['HOSTNAME'] is an env: reference to a variable that holds neither a "
+                "host name nor an http(s) URL without a path."
+            )
+            errors.append(_error(ids.HOSTNAME_ENV_INVALID, message))
+    if raw.get("EXPIRES_AFTER") is not None and not raw.get("ENVIRONMENT"):
+        message = "HEALTHCHECKS['EXPIRES_AFTER'] is set but HEALTHCHECKS['ENVIRONMENT'] is not."
+        errors.append(_error(ids.EXPIRES_WITHOUT_ENVIRONMENT, message))
     return errors
 
 
@@ -91,7 +120,17 @@ def _backend_errors(backend: str) -> list[CheckMessage]:
 def _warnings() -> list[CheckMessage]:
     raw: dict[str, Any] = getattr(settings, "HEALTHCHECKS", {})
     messages: list[CheckMessage] = []
-    if app_settings.BACKEND.endswith("CronitorBackend") and not app_settings.HOSTNAME:
+    unset = is_reference(raw.get("HOSTNAME")) and not app_settings.HOSTNAME
+    if app_settings.BACKEND.endswith("CronitorBackend") and unset:
+        messages.append(
+            Warning(
+                "HEALTHCHECKS['HOSTNAME'] is an env: reference to a variable that is not set here, so "
+                "code-defined checks have no host and cannot be pushed.",
+                hint=ids.HINTS[ids.HOSTNAME_ENV_UNSET],
+                id=ids.full(ids.HOSTNAME_ENV_UNSET),
+            )
+        )
+    elif app_settings.BACKEND.endswith("CronitorBackend") and not app_settings.HOSTNAME:
         messages.append(
             Warning(
                 "HEALTHCHECKS['HOSTNAME'] is not set, so code-defined checks have no host "

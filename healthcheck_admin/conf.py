@@ -18,6 +18,7 @@ DEFAULTS: dict[str, Any] = {
     "API_URL": None,
     "API_VERSION": None,
     "HOSTNAME": None,
+    "EXPIRES_AFTER": None,
     "HTTPS": True,
     "ENVIRONMENT": "",
     "PROJECT": "",
@@ -80,7 +81,29 @@ class Settings:
 
     @property
     def HOSTNAME(self) -> str | None:
+        """The public host; ``env:NAME`` reads it (a host or an http(s) URL) from the environment.
+
+        An unset variable, or one that holds neither, gives None (as if HOSTNAME were unset;
+        ``manage.py check`` says which, without naming the variable).
+        """
         value = self.get("HOSTNAME")
+        if not value:
+            return None
+        from healthcheck_admin.redaction import SecretError, is_reference, resolve_secret
+
+        if not is_reference(value):
+            return str(value)
+        from healthcheck_admin.setting_rules import host_of
+
+        try:
+            return host_of(resolve_secret(str(value)))
+        except SecretError:
+            return None
+
+    @property
+    def EXPIRES_AFTER(self) -> str | None:
+        """How long the monitors of this (preview) environment live; None: for ever."""
+        value = self.get("EXPIRES_AFTER")
         return str(value) if value else None
 
     @property

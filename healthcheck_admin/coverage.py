@@ -104,8 +104,8 @@ def _decorated_methods(view: Callable[..., Any]) -> list[str] | None:
     seen = 0
     current: Any = view
     while current is not None and seen < 20:
-        code = getattr(current, "__code__", None)
-        if code in _decorator_codes() and current.__closure__:
+        code: Any = getattr(current, "__code__", None)
+        if code is not None and code in _decorator_codes() and current.__closure__:
             cells = dict(zip(code.co_freevars, current.__closure__, strict=True))
             if "request_method_list" in cells:
                 return [str(m).upper() for m in cells["request_method_list"].cell_contents]

@@ -14,7 +14,7 @@ import string
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from healthcheck_admin import limits
+from healthcheck_admin import expiry, limits
 
 ON_REMOVE_CHOICES = ("pause", "delete", "keep")
 KEY_STRATEGIES = ("default", "legacy")
@@ -60,6 +60,35 @@ def _hostname(value: object) -> str | None:
     if port is not None and not 1 <= int(port) <= 65535:
         return f"{expected}, with a port from 1 to 65535"
     return None
+
+
+ENV_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _hostname_setting(value: object) -> str | None:
+    """``HOSTNAME``: None, a host name, or ``env:NAME`` (a variable holding a host or a URL)."""
+    if value is None:
+        return None
+    if isinstance(value, str) and value.startswith("env:"):
+        if ENV_NAME_RE.fullmatch(value[len("env:") :]):
+            return None
+        return "an env: reference such as 'env:RENDER_EXTERNAL_URL' (letters, digits and '_')"
+    return _hostname(value)
+
+
+def host_of(text: str) -> str | None:
+    """The ``host[:port]`` in a host name or an http(s) URL without a path, or None.
+
+    What an ``env:`` ``HOSTNAME`` may hold: ``pr-12.example.com`` or
+    ``https://pr-12.onrender.com`` (the scheme is dropped: ``HTTPS`` decides it).
+    """
+    text = text.strip()
+    if "://" in text:
+        parts = urlsplit(text)
+        if parts.scheme not in ("http", "https") or http_url_problem(text) or parts.path not in ("", "/"):
+            return None
+        text = parts.netloc
+    return text if text and _hostname(text) is None else None
 
 
 def _dashboard(value: object) -> str | None:
@@ -153,7 +182,8 @@ RULES: dict[str, Rule] = {
     "BACKEND": _is(lambda v: isinstance(v, str), "a dotted path string"),
     "API_KEY": _optional_str("a string or None, without spaces or control characters"),
     "API_URL": lambda v: None if v is None else http_url_problem(v),
-    "HOSTNAME": lambda v: None if v is None else _hostname(v),
+    "HOSTNAME": _hostname_setting,
+    "EXPIRES_AFTER": expiry.problem,
     "HTTPS": _is(lambda v: isinstance(v, bool), "True or False"),
     "ENVIRONMENT": _identifier,
     "PROJECT": _identifier,

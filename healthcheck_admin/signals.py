@@ -16,6 +16,7 @@ from django.apps import AppConfig, apps
 from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.db.models.signals import post_delete, post_migrate, post_save
+from django.test.signals import setting_changed
 
 from healthcheck_admin.conf import app_settings
 from healthcheck_admin.models import PUSHED_FIELDS, HealthcheckDefinition
@@ -29,13 +30,14 @@ HOLD_PUSH = "_healthcheck_hold_push"
 
 def connect() -> None:
     """Connect the receivers; called from ``AppConfig.ready()``."""
-    from healthcheck_admin import startup
+    from healthcheck_admin import expiry, startup
 
     post_save.connect(on_save, sender=HealthcheckDefinition, dispatch_uid=f"{UID}.on_save")
     post_delete.connect(on_delete, sender=HealthcheckDefinition, dispatch_uid=f"{UID}.on_delete")
     post_migrate.connect(
         on_migrate, sender=apps.get_app_config("healthcheck_admin"), dispatch_uid=f"{UID}.on_migrate"
     )
+    setting_changed.connect(expiry.forget, dispatch_uid=f"{UID}.expiry_forget")
     request_started.connect(startup.on_request_started, dispatch_uid=f"{UID}.on_request_started")
     request_finished.connect(startup.on_request_finished, dispatch_uid=f"{UID}.on_request_finished")
 

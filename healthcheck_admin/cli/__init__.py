@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 from django.core.management.base import CommandParser
 
-SUBCOMMANDS = ("list", "plan", "push", "drift", "run", "refresh", "import", "remove", "coverage")
+SUBCOMMANDS = ("list", "plan", "push", "drift", "run", "refresh", "import", "remove", "coverage", "prune")
 
 
 def add_flags(parser: CommandParser, flags: Mapping[str, str]) -> None:

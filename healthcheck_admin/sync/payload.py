@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from django.utils import timezone
 
+from healthcheck_admin import expiry
 from healthcheck_admin.conf import app_settings
 from healthcheck_admin.redaction import SecretError, resolve_all
 from healthcheck_admin.registry import fingerprint as canonical_fingerprint
@@ -29,7 +30,7 @@ class PayloadError(ValueError):
 
 
 def _tags(row: HealthcheckDefinition) -> list[str]:
-    ordered = [*app_settings.TAGS, *row.effective_tags, app_settings.OWNERSHIP_TAG]
+    ordered = [*app_settings.TAGS, *row.effective_tags, app_settings.OWNERSHIP_TAG, expiry.tag()]
     return list(dict.fromkeys(tag for tag in ordered if tag))
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from healthcheck_admin import expiry
 from healthcheck_admin.backends.base import BaseBackend, BatchResult, RemoteUnknown
 from healthcheck_admin.conf import app_settings
 from healthcheck_admin.models import HealthcheckDefinition, Tombstone
@@ -58,7 +59,12 @@ class Options:
 def refresh_into(
     backend: BaseBackend, rows: list[HealthcheckDefinition], tombstones: list[Tombstone], options: Options
 ) -> None:
-    """Read Cronitor and store what it holds on the rows; CronitorError when it cannot be read."""
+    """Read Cronitor and store what it holds on the rows; CronitorError when it cannot be read.
+
+    A push that writes records the environment's first push first (its ``expires:`` date).
+    """
+    if options.writes:
+        expiry.record_start()
     options.account = account_for(backend)
     options.backend = backend
     if not options.refresh:

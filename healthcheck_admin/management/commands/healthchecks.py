@@ -1,4 +1,4 @@
-"""``manage.py healthchecks list|plan|push|drift|run|refresh|import|remove|coverage``.
+"""``manage.py healthchecks list|plan|push|drift|run|refresh|import|remove|coverage|prune``.
 
 Exit codes are documented in docs/commands.rst.
 """
