@@ -63,3 +63,22 @@ def test_parse_wait():
     assert (parse_wait("10m"), parse_wait("90s"), parse_wait("1h"), parse_wait("45")) == (600, 90, 3600, 45)
     with pytest.raises(ValueError, match="not a duration"):
         parse_wait("soon")
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "said"),
+    [(500, None, "500"), (200, ["not", "a", "monitor"], "the reply is not a monitor")],
+)
+def test_push_verify_exits_1_with_a_clear_message_when_cronitor_fails_while_verifying(
+    sync_api, settings, status, body, said
+):
+    make_row("pushed")
+    sync_api.fail_next(status, body=body, times=50, method="GET")
+
+    with pytest.raises(CommandError, match="could not read the changed monitors") as caught:
+        command("push", "--verify", "--wait", "0")
+
+    assert caught.value.returncode == 1
+    assert said in str(caught.value)
+    assert settings.HEALTHCHECKS["API_KEY"] not in str(caught.value)
+    assert HealthcheckDefinition.objects.get(key="pushed").status == "synced"

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from healthcheck_admin.backends.base import CronitorError
 from healthcheck_admin.cli import add_flags
 from healthcheck_admin.conf import app_settings
 from healthcheck_admin.sync.report import PushReport
@@ -90,7 +91,14 @@ def handle(command: BaseCommand, options: dict[str, Any]) -> None:
 
 
 def _verify(command: BaseCommand, keys: list[str], wait: float) -> None:
-    result = verify(keys, wait=wait)
+    try:
+        result = verify(keys, wait=wait)
+    except CronitorError as error:  # its message is scrubbed by the backend that raised it
+        raise CommandError(
+            f"verify: could not read the changed monitors from Cronitor ({error.message}); "
+            "they were pushed but are unverified",
+            returncode=1,
+        ) from error
     for key, event in sorted(result.failing.items()):
         command.stdout.write(command.style.ERROR(f"  failing {key}: {event}"))
     for key in result.waiting:
