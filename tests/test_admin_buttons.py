@@ -110,7 +110,9 @@ def test_a_second_push_waits_for_the_running_one(superuser_client, cronitor_sett
     response = superuser_client.post(PUSH_ALL)
     assert texts(response) == ["A push is already running (2 of 5 sent); wait for it to finish."]
     assert HealthcheckDefinition.objects.get(pk=row.pk).status == STATUS.pending
-    assert progress.current().total == 5
+    current = progress.current()
+    assert current is not None
+    assert current.total == 5
     assert cronitor_settings.requests == []
 
 
@@ -133,7 +135,9 @@ def test_a_push_silent_for_too_long_is_reported_as_stopped(superuser_client):
     html_response = superuser_client.get(CHANGELIST)
     assert texts(html_response) == ["The last push stopped before it finished; see the server log."]
     assert texts(superuser_client.get(CHANGELIST)) == []  # reported once
-    assert not progress.current().running  # being reported refreshed the row, yet it stays stopped
+    current = progress.current()
+    assert current is not None
+    assert not current.running  # being reported refreshed the row, yet it stays stopped
     assert texts(superuser_client.post(PUSH_ALL)) == ["Nothing to push."]  # not blocked by the stalled one
 
 

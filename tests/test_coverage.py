@@ -66,7 +66,8 @@ def names(group: str, **options: Any) -> set[str]:
 
 def coverage_json(*args: str) -> dict[str, Any]:
     out, _ = command("coverage", "--json", *args)
-    return json.loads(out)
+    data: dict[str, Any] = json.loads(out)
+    return data
 
 
 def exit_code(*args: str) -> int:
@@ -245,7 +246,7 @@ def test_a_require_pattern_matching_no_route_warns() -> None:
 @override_settings(HEALTHCHECKS={"REQUIRE": ["shop:checkout", "nope:*"], "REQUIRE_LEVEL": "error"})
 def test_require_level_error_raises_both() -> None:
     messages = check_required_routes()
-    assert sorted(m.id for m in messages) == ["healthcheck_admin.E020", "healthcheck_admin.E021"]
+    assert sorted(str(m.id) for m in messages) == ["healthcheck_admin.E020", "healthcheck_admin.E021"]
     assert all(m.level == ERROR for m in messages)
     with pytest.raises(SystemCheckError, match="E020"):
         call_command("check")

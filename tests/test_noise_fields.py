@@ -72,7 +72,7 @@ def test_the_fields_reach_the_emulator_over_http(sync_api):
 
     report = push()
 
-    assert report.ok, report.errors
+    assert report.ok, report.failed
     stored = sync_api.monitors["noisy"]
     assert (stored["failure_tolerance"], stored["realert_interval"], stored["group"]) == (
         3,

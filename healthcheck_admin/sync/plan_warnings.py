@@ -29,7 +29,7 @@ NO_TOLERANCE = (
     "(HEALTHCHECKS['LOAD_BALANCED_HOSTS']): one lost packet pages someone; set failure_tolerance=1 or more"
 )
 #: What Cronitor shows for a monitor created without ``notify``: not a route we can see.
-IMPLICIT_NOTIFY = (["default"], [], None, "default")
+IMPLICIT_NOTIFY: tuple[object, ...] = (["default"], [], None, "default")
 
 
 def host_matches(host: str, pattern: str) -> bool:
