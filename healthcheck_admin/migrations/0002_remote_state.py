@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 
 # The remote state's fields, added to healthcheckdefinition in this order.
-ADDED_FIELDS: list[tuple[str, models.Field[Any, Any]]] = [
+ADDED_FIELDS: list[tuple[str, Any]] = [  # not Field[...]: Django 6 fields are not subscriptable
     ('account', models.CharField(blank=True, editable=False, max_length=64, verbose_name='account')),
     ('health', models.CharField(choices=[('unknown', 'unknown'), ('passing', 'passing'), ('failing', 'failing'), ('paused', 'paused'), ('disabled', 'disabled')], db_index=True, default='unknown', editable=False, max_length=10, verbose_name='health')),
     ('health_event', models.CharField(blank=True, editable=False, max_length=200, verbose_name='latest event')),
