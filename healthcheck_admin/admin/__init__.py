@@ -37,9 +37,9 @@ PERM = "healthcheck_admin.{}_healthcheckdefinition"
 
 
 class SnoozeActionForm(ActionForm):
-    hours = forms.IntegerField(
-        label=_("hours"), min_value=1, max_value=snooze.MAX_HOURS, initial=4, required=False
-    )
+    # Text, parsed by the action: an IntegerField with bounds would make Django's action
+    # form invalid on 0 or "two", and the admin would answer only "No action selected."
+    hours = forms.CharField(label=_("hours"), initial="4", required=False, max_length=6)
 
 
 @admin.register(HealthcheckDefinition)

@@ -57,7 +57,12 @@ def pause_remote(keys: list[str], hours: int) -> None:
 
 
 def clear_expired() -> int:
-    """Forget snoozes whose time is up; returns how many rows it cleared (one query)."""
-    return int(
-        HealthcheckDefinition.objects.filter(snoozed_until__lte=timezone.now()).update(snoozed_until=None)
-    )
+    """Forget snoozes whose time is up; returns how many rows it cleared.
+
+    A page load calls this, so it reads first and writes only when a snooze has expired: an
+    ``UPDATE`` matching nothing still takes SQLite's write lock, against a background push.
+    """
+    expired = HealthcheckDefinition.objects.filter(snoozed_until__lte=timezone.now())
+    if not expired.exists():
+        return 0
+    return int(expired.update(snoozed_until=None))
