@@ -138,6 +138,9 @@ def test_errors_are_short_messages(http):
     relative = run_row(unsaved_row("/json"))
     assert relative.state == "error"
     assert "HOSTNAME" in relative.error
+    unclosed = run_row(unsaved_row("http://[::1/health"))  # urlsplit raises on it
+    assert unclosed.state == "error"
+    assert "is not an absolute http(s) URL" in unclosed.error
 
 
 @override_settings(ALLOWED_HOSTS=["testserver"], HEALTHCHECKS={"HOSTNAME": "example.com"})

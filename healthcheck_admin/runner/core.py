@@ -103,8 +103,12 @@ def _origin(url: str) -> Target | None:
 
 def _check_target(url: str, config: RunConfig) -> None:
     """Before a network request: an absolute http(s) URL whose host the guard allows."""
-    parts = urlsplit(url)
-    if parts.scheme not in {"http", "https"} or not parts.hostname:
+    try:
+        parts = urlsplit(url)
+        hostname = parts.hostname
+    except ValueError:  # "http://[::1/health": an unclosed IPv6 bracket
+        hostname = None
+    if not hostname or parts.scheme not in {"http", "https"}:
         raise Stop(
             "error",
             f"URL {url!r} is not an absolute http(s) URL; set HEALTHCHECKS['HOSTNAME'] or pass --base-url",
