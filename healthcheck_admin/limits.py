@@ -59,6 +59,8 @@ TIMEOUT_RANGE = (1, 15)  # request.timeout_seconds
 #: No documented limits (Cronitor: default 0 and 8 hours): these are this package's own.
 FAILURE_TOLERANCE_RANGE = (0, 1000)  # consecutive failed requests before an alert
 REALERT_RANGE = (60, 30 * 86400)  # realert_interval: 1 minute to 30 days
+# What Cronitor assumes where a monitor leaves them unset (its replies show them all the same).
+NOISE_DEFAULTS = {"failure_tolerance": 0, "realert_interval": "every 8 hours", "group": None}
 
 MAX_KEY = 100
 #: A monitor key: always matched whole (``fullmatch``), so a trailing newline is refused.

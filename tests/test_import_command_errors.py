@@ -146,3 +146,42 @@ def test_adopting_a_code_row_that_already_sets_everything_offers_nothing(sync_ap
     assert (row.override_notify, row.override_note, row.override_paused) == (None, None, None)
     event = HealthcheckEvent.objects.get(kind="adopt", key="full")
     assert event.message == "Adopted; dashboard settings offered as overrides: none"
+
+
+NOISE = {"failure_tolerance": 3, "realert_interval": "every 2 hours", "group": "team-a"}
+
+
+def test_the_alert_noise_settings_are_imported_and_offered_as_overrides_on_adopt(sync_api):
+    sync_api.add_monitors(dashboard_monitor("noisy-new", **NOISE), dashboard_monitor("noisy-code", **NOISE))
+    make_row("noisy-code", source="code", url="https://example.com/noisy-code/", group="")
+
+    out, _ = command("import", "--key", "noisy-new", "noisy-code")
+
+    assert "imported 1, adopted 1" in out
+    new = HealthcheckDefinition.objects.get(key="noisy-new")
+    assert (new.failure_tolerance, new.realert_interval, new.group) == (3, "every 2 hours", "team-a")
+    code = HealthcheckDefinition.objects.get(key="noisy-code")
+    assert (code.failure_tolerance, code.realert_interval, code.group) == (None, "", "")
+    overrides = (code.override_failure_tolerance, code.override_realert_interval, code.override_group)
+    assert overrides == (3, "every 2 hours", "team-a")
+    event = HealthcheckEvent.objects.get(kind="adopt", key="noisy-code")
+    assert event.message.endswith("overrides: notify, failure_tolerance, realert_interval, group")
+
+
+def test_a_code_row_that_sets_the_noise_settings_keeps_them_and_a_bad_remote_value_is_a_clear_failure(
+    sync_api,
+):
+    sync_api.add_monitors(dashboard_monitor("quiet", failure_tolerance=1, group="dash"))
+    make_row("quiet", source="code", url="https://example.com/quiet/", failure_tolerance=2, group="code")
+    sync_api.add_monitors(dashboard_monitor("wild", failure_tolerance=5000))
+
+    out = io.StringIO()
+
+    with pytest.raises(CommandError, match=r"1 monitor\(s\) not imported"):
+        call_command("healthchecks", "import", "--key", "quiet", "wild", stdout=out)
+
+    assert "imported 0, adopted 1, skipped 0, failed 1" in out.getvalue()
+    quiet = HealthcheckDefinition.objects.get(key="quiet")
+    assert (quiet.override_failure_tolerance, quiet.override_group) == (None, None)
+    assert "failed wild: cannot import monitor 'wild': failure_tolerance" in out.getvalue()
+    assert not HealthcheckDefinition.objects.filter(key="wild").exists()

@@ -74,8 +74,25 @@ def row_values(doc: dict[str, Any]) -> dict[str, Any]:
     for name in REQUEST_KEYS:
         if request.get(name) is not None:
             values[name] = request[name]
+    values.update(noise_values(doc))
     values["method"] = str(values.get("method") or "GET").upper()
     return values
+
+
+def noise_values(doc: dict[str, Any]) -> dict[str, Any]:
+    """The alert-noise settings of ``doc`` that differ from Cronitor's defaults (which its replies
+    show for a monitor that never set them); ValueError naming a bad one."""
+    checks = {
+        "failure_tolerance": d.check_failure_tolerance,
+        "realert_interval": d.check_realert_interval,
+        "group": d.check_group,
+    }
+    found = {name: check(doc.get(name), name) for name, check in checks.items()}
+    return {
+        name: value
+        for name, value in found.items()
+        if value is not None and value != d.NOISE_DEFAULTS[name]
+    }
 
 
 def _adopt(row: HealthcheckDefinition, doc: dict[str, Any]) -> list[str]:
@@ -91,6 +108,14 @@ def _adopt(row: HealthcheckDefinition, doc: dict[str, Any]) -> list[str]:
     if row.override_paused is None and not row.paused and doc.get("paused"):
         row.override_paused = True
         offered.append("paused")
+    try:
+        noise = noise_values(doc)
+    except ValueError:
+        noise = {}  # a value our limits refuse is not offered; the dashboard keeps it
+    for name, value in noise.items():
+        if getattr(row, f"override_{name}") is None and getattr(row, name) in (None, ""):
+            setattr(row, f"override_{name}", value)
+            offered.append(name)
     if offered:
         row.save()
     return offered
