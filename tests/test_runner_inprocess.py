@@ -196,6 +196,8 @@ def test_in_process_host_header_with_debug_and_no_allowed_hosts():
         assert host_header("https://example.com/x") == "localhost"  # the first local name Django serves
     with override_settings(ALLOWED_HOSTS=["*", "app.example.com"], DEBUG=False):
         assert host_header("/relative/") == "app.example.com"  # "*" is not a name to send
+    with override_settings(ALLOWED_HOSTS=["*"], DEBUG=False):
+        assert host_header("/relative/") == "testserver"  # any name is served: the client's own
 
 
 @pytest.mark.django_db
