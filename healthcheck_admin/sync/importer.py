@@ -89,9 +89,7 @@ def noise_values(doc: dict[str, Any]) -> dict[str, Any]:
     }
     found = {name: check(doc.get(name), name) for name, check in checks.items()}
     return {
-        name: value
-        for name, value in found.items()
-        if value is not None and value != d.NOISE_DEFAULTS[name]
+        name: value for name, value in found.items() if value is not None and value != d.NOISE_DEFAULTS[name]
     }
 
 
