@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from io import StringIO
 from typing import Any
 
 import requests
+from django.core.management import CommandError, call_command
 from django.db import connection
 
 from healthcheck_admin.assertions import ResponseFacts
@@ -108,6 +110,22 @@ def edit_form(row: HealthcheckDefinition, headers: str, cookies: str) -> Healthc
     return HealthcheckDefinitionForm(
         data=admin_form(key=row.key, headers=headers, cookies=cookies), instance=row
     )
+
+
+def run_command(*args: str, verbosity: int = 1) -> tuple[int, str, str]:
+    """``manage.py healthchecks run`` with ``args``: its exit code, its output, and the
+    :class:`CommandError`'s message when it failed (its stderr when it exited 0)."""
+    out, err = StringIO(), StringIO()
+    try:
+        call_command("healthchecks", "run", *args, stdout=out, stderr=err, verbosity=verbosity)
+    except CommandError as exc:
+        return exc.returncode, out.getvalue(), str(exc)
+    return 0, out.getvalue(), err.getvalue()
+
+
+def run_admin_rows(*args: str) -> tuple[int, str, str]:
+    """:func:`run_command` on the admin's rows only (``--source admin``)."""
+    return run_command("--source", "admin", *args)
 
 
 def run_row(check: HealthcheckDefinition, **config: Any) -> RunResult:
