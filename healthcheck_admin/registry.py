@@ -233,14 +233,19 @@ def collect(urlconf: str | None = None, *, specs: bool = True) -> Collected:
             result.invalid_keys.update(filter(None, (item.check.key,)))
             continue
         key = check.key or make_key(item.route, check.method, check.args, check.kwargs, path)
-        if key in seen:
-            message = f"key {key!r} is also used by {seen[key].origin}"
-            result.problems.append(Problem(ids.DUPLICATE_KEY, message, item.origin))
-            continue
-        seen[key] = item
-        if specs:
+        if _claim(result, seen, key, item) and specs:
             result.specs.append(spec_for(item, path, key))
     return result
+
+
+def _claim(result: Collected, seen: dict[str, Declared], key: str, item: Declared) -> bool:
+    """Take ``key`` for ``item``; False (and an E005) when another declaration has it."""
+    if key in seen:
+        message = f"key {key!r} is also used by {seen[key].origin}"
+        result.problems.append(Problem(ids.DUPLICATE_KEY, message, item.origin))
+        return False
+    seen[key] = item
+    return True
 
 
 def _add_variants(
@@ -260,10 +265,5 @@ def _add_variants(
     base = check.key or default_key(item.route, check.method, check.args, check.kwargs, environment=env)
     for target in targets:
         key = variant_key(base, target.slug)
-        if key in seen:
-            message = f"key {key!r} is also used by {seen[key].origin}"
-            result.problems.append(Problem(ids.DUPLICATE_KEY, message, item.origin))
-            continue
-        seen[key] = item
-        if specs:
+        if _claim(result, seen, key, item) and specs:
             result.specs.append(spec_for(item, target.path, key, target, check.group or base))

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.contrib.sites.models import Site
 from django.test import override_settings
-from django.urls import clear_url_caches
+from django.urls import clear_url_caches, reverse
 
 from healthcheck_admin import Variant
 from healthcheck_admin.keys import variant_key
@@ -147,3 +147,19 @@ def test_the_system_checks_expand_variants_without_the_database() -> None:
     result = collect(specs=False)
     assert result.problems == []
     assert result.specs == []
+
+
+@pytest.mark.django_db
+def test_the_admin_filters_the_variants_of_one_declaration(superuser_client: Any) -> None:
+    clear_url_caches()
+    with override_settings(ROOT_URLCONF="tests.urlconfs.variants", LANGUAGES=LANGUAGES):
+        sync_code_checks()
+    clear_url_caches()
+    changelist = reverse("admin:healthcheck_admin_healthcheckdefinition_changelist")
+    response = superuser_client.get(changelist, {"group": "test.status"})
+    assert response.status_code == 200
+    changes = response.context["cl"]
+    shown = {row.key for row in changes.result_list}
+    assert shown == {"test.status-eu.example.com", "test.status-us.example.com"}
+    choices = {c["display"] for spec in changes.filter_specs for c in spec.choices(changes)}
+    assert {"test.status", "tenants", "test.about"} <= choices

@@ -80,12 +80,19 @@ def _facets(request: HttpRequest, model_admin: Any) -> tuple[set[str], set[str]]
     return cached
 
 
-class TagFilter(admin.SimpleListFilter):
-    title = _("tag")
-    parameter_name = "tag"
+class _FacetFilter(admin.SimpleListFilter):
+    """A filter whose choices are the values in use: ``_facets()[facet]``."""
+
+    facet: int
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [(tag, tag) for tag in sorted(_facets(request, model_admin)[0])]
+        return [(value, value) for value in sorted(_facets(request, model_admin)[self.facet])]
+
+
+class TagFilter(_FacetFilter):
+    title = _("tag")
+    parameter_name = "tag"
+    facet = 0
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         tag = self.value()
@@ -95,14 +102,12 @@ class TagFilter(admin.SimpleListFilter):
         return queryset.filter(tags__icontains=needle) | queryset.filter(extra_tags__icontains=needle)
 
 
-class GroupFilter(admin.SimpleListFilter):
+class GroupFilter(_FacetFilter):
     """The monitor group (``?group=``): the variants of one declaration share one, its route key."""
 
     title = _("group (declaration)")
     parameter_name = "group"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [(group, group) for group in sorted(_facets(request, model_admin)[1])]
+    facet = 1
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         group = self.value()
