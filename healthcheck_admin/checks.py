@@ -36,8 +36,15 @@ __all__ = [
 ]
 
 
-def _error(check_id: str, message: str, hint: str | None = None, obj: Any = None) -> Error:
-    return Error(message, hint=hint or ids.HINTS[check_id], obj=obj, id=ids.full(check_id))
+def _error(check_id: str, message: str, hint: str | None = None) -> CheckMessage:
+    return _message(Error, check_id, message, hint)
+
+
+def _message(
+    level: type[Error] | type[Warning], check_id: str, message: str, hint: str | None = None
+) -> CheckMessage:
+    """A check message at ``level`` with its full ID; the hint is the ID's documented one by default."""
+    return level(message, hint=hint or ids.HINTS[check_id], id=ids.full(check_id))
 
 
 def _setting_errors() -> list[CheckMessage]:
@@ -121,34 +128,22 @@ def _warnings() -> list[CheckMessage]:
     raw: dict[str, Any] = getattr(settings, "HEALTHCHECKS", {})
     messages: list[CheckMessage] = []
     unset = is_reference(raw.get("HOSTNAME")) and not app_settings.HOSTNAME
+    no_host = "code-defined checks have no host and cannot be pushed."
     if app_settings.BACKEND.endswith("CronitorBackend") and unset:
-        messages.append(
-            Warning(
-                "HEALTHCHECKS['HOSTNAME'] is an env: reference to a variable that is not set here, so "
-                "code-defined checks have no host and cannot be pushed.",
-                hint=ids.HINTS[ids.HOSTNAME_ENV_UNSET],
-                id=ids.full(ids.HOSTNAME_ENV_UNSET),
-            )
+        message = (
+            f"HEALTHCHECKS['HOSTNAME'] is an env: reference to a variable that is not set here, so {no_host}"
         )
+        messages.append(_message(Warning, ids.HOSTNAME_ENV_UNSET, message))
     elif app_settings.BACKEND.endswith("CronitorBackend") and not app_settings.HOSTNAME:
-        messages.append(
-            Warning(
-                "HEALTHCHECKS['HOSTNAME'] is not set, so code-defined checks have no host "
-                "and cannot be pushed.",
-                hint=ids.HINTS[ids.NO_HOSTNAME],
-                id=ids.full(ids.NO_HOSTNAME),
-            )
-        )
+        message = f"HEALTHCHECKS['HOSTNAME'] is not set, so {no_host}"
+        messages.append(_message(Warning, ids.NO_HOSTNAME, message))
     if app_settings.KEY_STRATEGY == "legacy" and "HTTPS" not in raw:
-        messages.append(
-            Warning(
-                "KEY_STRATEGY is 'legacy' and HTTPS is not set: django_auto_healthchecks defaulted to "
-                "HTTPS = False, this package defaults to HTTPS = True, so the migrated monitors' URLs "
-                "change from http:// to https:// at the next push.",
-                hint=ids.HINTS[ids.LEGACY_HTTPS],
-                id=ids.full(ids.LEGACY_HTTPS),
-            )
+        message = (
+            "KEY_STRATEGY is 'legacy' and HTTPS is not set: django_auto_healthchecks defaulted to "
+            "HTTPS = False, this package defaults to HTTPS = True, so the migrated monitors' URLs "
+            "change from http:// to https:// at the next push."
         )
+        messages.append(_message(Warning, ids.LEGACY_HTTPS, message))
     return messages
 
 
@@ -167,6 +162,13 @@ def check_urlconf(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     ]
 
 
+# REQUIRE_LEVEL -> (message level, ID of a route without a check, ID of a pattern naming no route)
+_REQUIRE_MESSAGES: dict[str, tuple[type[Error] | type[Warning], str, str]] = {
+    "warning": (Warning, ids.REQUIRED_UNCHECKED, ids.REQUIRE_UNMATCHED),
+    "error": (Error, ids.REQUIRED_UNCHECKED_ERROR, ids.REQUIRE_UNMATCHED_ERROR),
+}
+
+
 def check_required_routes(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     """``HEALTHCHECKS["REQUIRE"]``: routes without a check, and patterns naming no route.
 
@@ -177,26 +179,19 @@ def check_required_routes(app_configs: Any = None, **kwargs: Any) -> list[CheckM
         return []
     from healthcheck_admin.coverage import required_problems
 
-    error = app_settings.REQUIRE_LEVEL == "error"
-    level = Error if error else Warning
+    level, unchecked_id, unmatched_id = _REQUIRE_MESSAGES[app_settings.REQUIRE_LEVEL]
     missing, unmatched = required_problems(patterns)
-    unchecked_id = ids.REQUIRED_UNCHECKED_ERROR if error else ids.REQUIRED_UNCHECKED
-    unmatched_id = ids.REQUIRE_UNMATCHED_ERROR if error else ids.REQUIRE_UNMATCHED
-    messages: list[CheckMessage] = [
-        level(
+    messages = [
+        _message(
+            level,
+            unchecked_id,
             f"route {route.name!r} (/{route.route}) has no healthcheck, and HEALTHCHECKS['REQUIRE'] "
             "requires one.",
-            hint=ids.HINTS[unchecked_id],
-            id=ids.full(unchecked_id),
         )
         for route in missing
     ]
     messages.extend(
-        level(
-            f"HEALTHCHECKS['REQUIRE'] pattern {pattern!r} matches no named route.",
-            hint=ids.HINTS[unmatched_id],
-            id=ids.full(unmatched_id),
-        )
+        _message(level, unmatched_id, f"HEALTHCHECKS['REQUIRE'] pattern {pattern!r} matches no named route.")
         for pattern in unmatched
     )
     return messages

@@ -60,6 +60,10 @@ class Settings:
     def get(self, name: str) -> Any:
         return self._raw().get(name, DEFAULTS[name])
 
+    def strings(self, name: str) -> list[str]:
+        """A list-of-strings setting; None (or unset with an empty default) is an empty list."""
+        return [str(item) for item in self.get(name) or []]
+
     @property
     def BACKEND(self) -> str:
         return str(self.get("BACKEND"))
@@ -124,7 +128,7 @@ class Settings:
 
     @property
     def TAGS(self) -> list[str]:
-        return list(self.get("TAGS") or [])
+        return self.strings("TAGS")
 
     @property
     def BATCH_SIZE(self) -> int:
@@ -179,12 +183,12 @@ class Settings:
 
     @property
     def SENSITIVE_HEADERS(self) -> frozenset[str]:
-        extra = {str(h).lower() for h in self.get("SENSITIVE_HEADERS") or []}
+        extra = {header.lower() for header in self.strings("SENSITIVE_HEADERS")}
         return ALWAYS_SENSITIVE_HEADERS | extra
 
     @property
     def RUN_ALLOWED_HOSTS(self) -> list[str]:
-        return [str(h) for h in self.get("RUN_ALLOWED_HOSTS") or []]
+        return self.strings("RUN_ALLOWED_HOSTS")
 
     @property
     def DEFAULT_INTERVAL_SECONDS(self) -> int:
@@ -201,16 +205,16 @@ class Settings:
     @property
     def DEFAULT_NOTIFY(self) -> list[str]:
         """The notification lists that reach someone when a check names none (plan's warning)."""
-        return [str(n) for n in self.get("DEFAULT_NOTIFY") or []]
+        return self.strings("DEFAULT_NOTIFY")
 
     @property
     def LOAD_BALANCED_HOSTS(self) -> list[str]:
-        return [str(h) for h in self.get("LOAD_BALANCED_HOSTS") or []]
+        return self.strings("LOAD_BALANCED_HOSTS")
 
     @property
     def REQUIRE(self) -> list[str]:
         """fnmatch patterns of route names that must have a check (``manage.py check`` says which do not)."""
-        return [str(p) for p in self.get("REQUIRE") or []]
+        return self.strings("REQUIRE")
 
     @property
     def REQUIRE_LEVEL(self) -> str:

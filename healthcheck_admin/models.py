@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from model_utils import Choices, FieldTracker
+from model_utils import FieldTracker
 from model_utils.fields import StatusField
 from model_utils.models import TimeStampedModel
 
@@ -23,6 +23,7 @@ from healthcheck_admin.schema import METHODS as METHODS
 from healthcheck_admin.schema import OVERRIDE_FIELDS as OVERRIDE_FIELDS
 from healthcheck_admin.schema import PUSHED_FIELDS as PUSHED_FIELDS
 from healthcheck_admin.schema import SOURCE as SOURCE
+from healthcheck_admin.schema import STATUS as STATUS
 from healthcheck_admin.schema import SYNC_FIELDS as SYNC_FIELDS
 
 
@@ -51,14 +52,8 @@ class HealthcheckDefinition(TimeStampedModel):
 
     SOURCE = SOURCE
     METHODS = METHODS
-    STATUS = Choices(
-        ("pending", _("pending")),
-        ("pushing", _("pushing")),
-        ("synced", _("synced")),
-        ("failed", _("failed")),
-        ("disabled", _("disabled")),
-        ("removed", _("removed")),
-    )
+    #: The sync state of the row (``StatusField`` reads ``STATUS`` from the class).
+    STATUS = STATUS
     #: Cronitor's read-only health, as the last refresh read it.
     HEALTH = HEALTH
 

@@ -22,6 +22,15 @@ HEALTH = Choices(
     ("disabled", _("disabled")),
 )
 METHODS = Choices(*limits.METHODS)
+#: A row's sync state.
+STATUS = Choices(
+    ("pending", _("pending")),
+    ("pushing", _("pushing")),
+    ("synced", _("synced")),
+    ("failed", _("failed")),
+    ("disabled", _("disabled")),
+    ("removed", _("removed")),
+)
 
 #: The kinds of a :class:`~healthcheck_admin.models.HealthcheckEvent`.
 EVENT_KIND = Choices(

@@ -59,10 +59,6 @@ class VariantError(Exception):
         self.id = check_id
 
 
-def has_variants(check: Healthcheck) -> bool:
-    return bool(check.hosts or check.sites or check.locales or check.targets is not None)
-
-
 def _hosts(value: object) -> list[Variant]:
     from healthcheck_admin.setting_rules import HOST_RE
 
@@ -158,11 +154,14 @@ def _reverse(check: Healthcheck, route: str, urlconf: str | None, variant: Varia
     return reverse(route, urlconf, args=check.args, current_app=check.current_app)
 
 
-def _languages(check: Healthcheck, route: str, urlconf: str | None) -> list[str]:
+def _languages(check: Healthcheck, route: str, urlconf: str | None, places: list[Variant]) -> list[str]:
+    """The language codes, once the route is known to be inside ``i18n_patterns()``."""
     from django.conf import settings
 
     codes = [code for code, _ in settings.LANGUAGES]
-    paths = {_localised(check, route, urlconf, Variant(""), code) for code in codes}
+    if not places:  # no site or tenant yet: nothing to reverse
+        return codes
+    paths = {_localised(check, route, urlconf, places[0], code) for code in codes}
     if len(paths) < 2:
         raise VariantError(ids.VARIANT_LOCALES, f"locales=True, but {route!r} is not inside i18n_patterns()")
     return codes
@@ -186,7 +185,9 @@ def targets_for(
     targets: list[Target] = []
     seen: dict[str, str] = {}
     try:
-        languages: list[str | None] = list(_languages(check, route, urlconf)) if check.locales else [None]
+        languages: list[str | None] = [None]
+        if check.locales:
+            languages = list(_languages(check, route, urlconf, places))
         for place in places:
             for language in languages:
                 name = "-".join(filter(None, (place.name, language)))

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.management import CommandError, call_command
 
 from healthcheck_admin.models import HealthcheckDefinition
 from tests.servers import serve
 from tests.sync_utils import healthchecks
+from tests.utils import run_admin_rows as run
 
 pytestmark = pytest.mark.django_db
 
@@ -21,15 +20,6 @@ def server(settings: Any) -> Any:
     healthchecks(settings, RUN_ALLOWED_HOSTS=["127.0.0.1"])
     with serve() as running:
         yield running
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    out, err = StringIO(), StringIO()
-    try:
-        call_command("healthchecks", "run", "--source", "admin", *args, stdout=out, stderr=err)
-    except CommandError as exc:
-        return exc.returncode, out.getvalue(), str(exc)
-    return 0, out.getvalue(), ""
 
 
 def test_every_check_refused_exits_3(server: Any) -> None:

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-from io import StringIO
 from typing import Any
 
 import pytest
-from django.core.management import CommandError, call_command
 
 from healthcheck_admin.models import HealthcheckDefinition
 from tests.servers import serve
 from tests.sync_utils import healthchecks
+from tests.utils import run_admin_rows as run
 
 pytestmark = pytest.mark.django_db
 
@@ -27,15 +26,6 @@ def server(settings: Any) -> Any:
             key="adm-steady", url=running.url("/text"), assertions=["response.code = 200"]
         )
         yield running
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    out, err = StringIO(), StringIO()
-    try:
-        call_command("healthchecks", "run", "--source", "admin", *args, stdout=out, stderr=err)
-    except CommandError as exc:
-        return exc.returncode, out.getvalue(), str(exc)
-    return 0, out.getvalue(), ""
 
 
 def test_repeat_reports_each_checks_flake_rate_and_exits_1_when_any_run_failed(server: Any) -> None:

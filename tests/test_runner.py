@@ -140,14 +140,19 @@ def test_errors_are_short_messages(http):
     assert "HOSTNAME" in relative.error
 
 
+def refusal(host: str) -> str:
+    """The runner's reason for refusing ``host``: it names the host and both ways to allow it."""
+    return (
+        f"host {host!r} is not in the runner's allow-list; "
+        "add it to HEALTHCHECKS['RUN_ALLOWED_HOSTS'] or pass --allow-any-host"
+    )
+
+
 @override_settings(ALLOWED_HOSTS=["testserver"], HEALTHCHECKS={"HOSTNAME": "example.com"})
 def test_ssrf_guard_refuses_hosts_outside_the_allow_list(http):
     before = len(http.recorder.seen)
     result = run_row(unsaved_row(http.url("/json")))
-    assert result.state == "refused"
-    assert "'127.0.0.1'" in result.error
-    assert "RUN_ALLOWED_HOSTS" in result.error
-    assert "--allow-any-host" in result.error
+    assert (result.state, result.error) == ("refused", refusal("127.0.0.1"))
     assert len(http.recorder.seen) == before
     assert run_row(unsaved_row(http.url("/json")), allow_any_host=True).state == "passed"
     with override_settings(HEALTHCHECKS={"RUN_ALLOWED_HOSTS": ["127.0.0.1"]}):
@@ -159,13 +164,13 @@ def test_ssrf_guard_applies_to_redirects(http):
     before = len(http.recorder.seen)
     result = run_row(unsaved_row(http.url("/redirect?to=http://metadata.internal/latest/")))
     assert result.state == "refused"
-    assert "redirect to 'http://metadata.internal/latest/' refused" in result.error
-    assert "'metadata.internal'" in result.error
+    reason = refusal("metadata.internal")
+    assert result.error == f"redirect to 'http://metadata.internal/latest/' refused: {reason}"
     assert len(http.recorder.seen) == before + 1
+    target = http.url("/json", host="localhost")
     with override_settings(ALLOWED_HOSTS=["127.0.0.1"]):
-        hop = run_row(unsaved_row(http.url(f"/redirect?to={http.url('/json', host='localhost')}")))
-    assert hop.state == "refused"
-    assert "'localhost'" in hop.error
+        hop = run_row(unsaved_row(http.url(f"/redirect?to={target}")))
+    assert (hop.state, hop.error) == ("refused", f"redirect to {target!r} refused: {refusal('localhost')}")
 
 
 @override_settings(

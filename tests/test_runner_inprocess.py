@@ -13,18 +13,11 @@ from django.test import Client, override_settings
 from healthcheck_admin import path as hc_path
 from healthcheck_admin.assertions import Outcome
 from healthcheck_admin.models import HealthcheckDefinition
-from healthcheck_admin.runner import (
-    RunConfig,
-    RunResult,
-    format_result_line,
-    results_to_json,
-    results_to_junit,
-    run_checks,
-    run_one,
-)
+from healthcheck_admin.runner import RunConfig, RunResult, run_checks, run_one
 from healthcheck_admin.runner.exchange import Stop
 from healthcheck_admin.runner.http import MAX_BODY_BYTES
 from healthcheck_admin.runner.inprocess import host_header, in_process_guard
+from healthcheck_admin.runner.results import format_result_line, results_to_json, results_to_junit
 from healthcheck_admin.testing.checks import assert_healthchecks_pass
 
 SEEN: list[dict[str, Any]] = []

@@ -81,6 +81,9 @@ def test_locales_give_one_row_per_language_prefix() -> None:
     assert rows["test.about-de"].name == "About [de]"
     # locales=True combines with hosts=: one row per host and language
     assert rows["test.shop-a.example.com-fr"].url == "https://a.example.com/fr/shop/"
+    # ... and with targets=, whose kwargs each language prefix is reversed with
+    assert rows["home-globex-de"].url == "https://globex.example.com/de/globex/home/"
+    assert rows["home-acme-en"].group == "home"
 
 
 @pytest.mark.django_db
@@ -104,14 +107,18 @@ def test_adding_a_variant_adds_one_row_and_removing_one_removes_one() -> None:
     before = set(_rows())
     urlconf.TENANTS.append(Variant("initech", kwargs={"slug": "initech"}))
     added = sync_code_checks()
-    assert added.created == ["test.tenant-initech"]
-    assert set(_rows()) == before | {"test.tenant-initech"}
+    # one per declaration using tenants(): the plain one and the one in each of the 3 languages
+    new = {"test.tenant-initech", "home-initech-en", "home-initech-de", "home-initech-fr"}
+    assert set(added.created) == new
+    assert added.updated == []
+    assert set(_rows()) == before | new
 
     del urlconf.TENANTS[0]  # acme goes
     removed = sync_code_checks()
-    assert removed.removed == ["test.tenant-acme"]
+    gone = {"test.tenant-acme", "home-acme-en", "home-acme-de", "home-acme-fr"}
+    assert set(removed.removed) == gone
     assert (removed.created, removed.updated) == ([], [])
-    assert set(_rows()) == (before - {"test.tenant-acme"}) | {"test.tenant-initech"}
+    assert set(_rows()) == (before - gone) | new
 
 
 @pytest.mark.django_db

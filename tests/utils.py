@@ -5,10 +5,16 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from io import StringIO
 from typing import Any
 
 import requests
+from django.contrib.auth.models import Permission, User
+from django.contrib.messages import get_messages
+from django.core.management import CommandError, call_command
 from django.db import connection
+from django.http import HttpResponse
+from django.urls import reverse
 
 from healthcheck_admin.assertions import ResponseFacts
 from healthcheck_admin.backends import locmem
@@ -110,6 +116,22 @@ def edit_form(row: HealthcheckDefinition, headers: str, cookies: str) -> Healthc
     )
 
 
+def run_command(*args: str, verbosity: int = 1) -> tuple[int, str, str]:
+    """``manage.py healthchecks run`` with ``args``: its exit code, its output, and the
+    :class:`CommandError`'s message when it failed (its stderr when it exited 0)."""
+    out, err = StringIO(), StringIO()
+    try:
+        call_command("healthchecks", "run", *args, stdout=out, stderr=err, verbosity=verbosity)
+    except CommandError as exc:
+        return exc.returncode, out.getvalue(), str(exc)
+    return 0, out.getvalue(), err.getvalue()
+
+
+def run_admin_rows(*args: str) -> tuple[int, str, str]:
+    """:func:`run_command` on the admin's rows only (``--source admin``)."""
+    return run_command("--source", "admin", *args)
+
+
 def run_row(check: HealthcheckDefinition, **config: Any) -> RunResult:
     """Run one (possibly unsaved) row with a :class:`RunConfig` made of ``config``."""
     return run_one(check, RunConfig(**config))
@@ -161,6 +183,35 @@ class EmulatorSession(requests.Session):
 def put_monitors(session: EmulatorSession, body: Any) -> requests.Response:
     """PUT ``body`` to the emulator's batch endpoint."""
     return session.put(f"{session.base}/monitors", json=body, timeout=5)
+
+
+def bulk_row(key: str, **fields: Any) -> HealthcheckDefinition:
+    """A row saved with ``bulk_create`` (no ``save()``: its status stays as given), url from ``key``."""
+    values = {"url": f"https://example.com/{key}", **fields}
+    [row] = HealthcheckDefinition.objects.bulk_create([HealthcheckDefinition(key=key, **values)])
+    return row
+
+
+def change_url(row: HealthcheckDefinition) -> str:
+    """The admin change page of ``row``."""
+    return reverse("admin:healthcheck_admin_healthcheckdefinition_change", args=[row.pk])
+
+
+def message_texts(response: HttpResponse) -> list[str]:
+    """The admin messages the request of ``response`` left, as text."""
+    return [str(message) for message in get_messages(response.wsgi_request)]  # type: ignore[attr-defined]
+
+
+def user_with(*codenames: str, name: str = "staff") -> User:
+    """A staff user with these permissions on checks (``"view"``, ``"push"``...)."""
+    user = User.objects.create_user(name, f"{name}@example.com", "pw", is_staff=True)
+    user.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="healthcheck_admin",
+            codename__in=[f"{code}_healthcheckdefinition" for code in codenames],
+        )
+    )
+    return user
 
 
 def make_row(**values: Any) -> HealthcheckDefinition:

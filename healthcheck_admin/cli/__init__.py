@@ -10,6 +10,9 @@ from collections.abc import Mapping
 
 from django.core.management.base import CommandParser
 
+# The one wording of ``--yes``, which push, prune and remove share: ON_REMOVE = "delete" needs it.
+CONFIRM_DELETE_HELP = 'confirm deletions when ON_REMOVE = "delete"'
+
 SUBCOMMANDS = ("list", "plan", "push", "drift", "run", "refresh", "import", "remove", "coverage", "prune")
 
 

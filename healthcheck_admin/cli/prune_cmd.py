@@ -14,7 +14,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from healthcheck_admin.backends.base import CronitorError, RemoteUnknown
-from healthcheck_admin.cli import add_flags
+from healthcheck_admin.cli import CONFIRM_DELETE_HELP, add_flags
 from healthcheck_admin.sync.prune import PruneReport, prune_expired
 
 HELP = "Pause or delete this project's monitors whose expires: date has passed (any environment's)."
@@ -26,7 +26,7 @@ def add_arguments(parser: CommandParser) -> None:
         {
             "--expired": "prune monitors of this project (any environment) whose expires: tag is in the past",
             "--dry-run": "list what would be done; change nothing",
-            "--yes": 'confirm deletions when ON_REMOVE = "delete"',
+            "--yes": CONFIRM_DELETE_HELP,
             "--json": "print the report as JSON",
         },
     )

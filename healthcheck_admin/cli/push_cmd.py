@@ -12,7 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from healthcheck_admin.backends.base import CronitorError
-from healthcheck_admin.cli import add_flags
+from healthcheck_admin.cli import CONFIRM_DELETE_HELP, add_flags
 from healthcheck_admin.conf import app_settings
 from healthcheck_admin.sync.report import PushReport
 from healthcheck_admin.sync.service import push
@@ -28,7 +28,7 @@ def add_arguments(parser: CommandParser) -> None:
         {
             "--all": "resend every check, changed or not",
             "--dry-run": "show what would be sent; send nothing",
-            "--yes": 'confirm deletions when ON_REMOVE = "delete"',
+            "--yes": CONFIRM_DELETE_HELP,
             "--no-refresh": (
                 "do not read Cronitor first: trust the bookkeeping (fast; dashboard edits go unseen)"
             ),

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from healthcheck_admin.cli import CONFIRM_DELETE_HELP
 from healthcheck_admin.conf import app_settings
 from healthcheck_admin.sync.removal import RemoveRefused, remove_put
 
@@ -18,7 +19,7 @@ HELP = "Remove checks registered with put(), applying ON_REMOVE to their monitor
 
 def add_arguments(parser: CommandParser) -> None:
     parser.add_argument("keys", nargs="+", metavar="KEY", help="key of a check registered with put()")
-    parser.add_argument("--yes", action="store_true", help='confirm deletions when ON_REMOVE = "delete"')
+    parser.add_argument("--yes", action="store_true", help=CONFIRM_DELETE_HELP)
 
 
 def handle(command: BaseCommand, options: dict[str, Any]) -> None:

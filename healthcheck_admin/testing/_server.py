@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from healthcheck_admin.testing._api import dispatch, fault_reply
 from healthcheck_admin.testing._state import EmulatorState
-from healthcheck_admin.testing._types import Reply
+from healthcheck_admin.testing._types import RecordedRequest, Reply
 
 logger = logging.getLogger("healthcheck_admin.testing.emulator")
 
@@ -76,7 +76,7 @@ class EmulatorHandler(BaseHTTPRequestHandler):
         split = urlsplit(self.path)
         query = dict(parse_qsl(split.query, keep_blank_values=True))
         headers = dict(self.headers.items())
-        fault = emulator.receive(self.command, split.path, query, headers, body, reused)
+        request, fault = emulator.receive(self.command, split.path, query, headers, body, reused)
         if fault is not None and fault.kind in ("down", "drop"):
             self._drop()
             return
@@ -88,23 +88,16 @@ class EmulatorHandler(BaseHTTPRequestHandler):
         elif fault is not None and fault.kind != "delay":
             self._send(fault_reply(fault))
         else:
-            lower = {name.lower(): value for name, value in headers.items()}
-            self._send(self._answer(emulator, split.path, query, lower, body))
+            self._send(self._answer(emulator, request))
 
     do_GET = do_PUT = do_POST = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = handle_request
 
-    def _answer(
-        self,
-        emulator: EmulatorState,
-        path: str,
-        query: dict[str, str],
-        headers: dict[str, str],
-        body: bytes,
-    ) -> Reply:
+    def _answer(self, emulator: EmulatorState, request: RecordedRequest) -> Reply:
+        headers = {name.lower(): value for name, value in request.headers.items()}
         try:
-            return dispatch(emulator, self.command, path, query, headers)(body)
+            return dispatch(emulator, request.method, request.path, request.query, headers)(request.body)
         except Exception:  # a bug in the emulator: answer 500 and say so in the log
-            logger.exception("CronitorEmulator failed on %s %s", self.command, path)
+            logger.exception("CronitorEmulator failed on %s %s", request.method, request.path)
             return Reply(500, {"detail": "CronitorEmulator internal error; see the log."})
 
     def _read_body(self) -> bytes | None:

@@ -189,24 +189,23 @@ class EmulatorState:
         headers: dict[str, str],
         body: bytes,
         reused: bool,
-    ) -> Fault | None:
-        """Record a request and take the fault it triggers, if any (``kind == "down"`` when down)."""
+    ) -> tuple[RecordedRequest, Fault | None]:
+        """Record a request; return it and the fault it triggers, if any (``kind == "down"`` when down)."""
         with self.lock:
             fault = Fault("down") if self._down else self._take_fault(method)
-            self.requests.append(
-                RecordedRequest(
-                    method=method,
-                    path=path,
-                    query=query,
-                    headers=headers,
-                    body=body,
-                    json=parse_json(body),
-                    reused_connection=reused,
-                    fault=fault.kind if fault is not None else None,
-                    received_at=time.monotonic(),
-                )
+            request = RecordedRequest(
+                method=method,
+                path=path,
+                query=query,
+                headers=headers,
+                body=body,
+                json=parse_json(body),
+                reused_connection=reused,
+                fault=fault.kind if fault is not None else None,
+                received_at=time.monotonic(),
             )
-        return fault
+            self.requests.append(request)
+        return request, fault
 
     def _take_fault(self, method: str) -> Fault | None:
         for index, fault in enumerate(self._faults):

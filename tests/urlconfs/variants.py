@@ -29,5 +29,11 @@ urlpatterns = [
     *i18n_patterns(
         path("about/", views.ok, name="about", healthcheck=Healthcheck(locales=True, name="About")),
         path("shop/", views.ok, name="shop", healthcheck=Healthcheck(locales=True, hosts=["a.example.com"])),
+        path(
+            "<slug:slug>/home/",
+            views.ok,
+            name="tenant-home",
+            healthcheck=Healthcheck(locales=True, targets=tenants, key="home"),
+        ),
     ),
 ]
