@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from healthcheck_admin.declarations import Healthcheck
     from healthcheck_admin.limits import HealthcheckError
     from healthcheck_admin.routing import path, put, re_path, url
+    from healthcheck_admin.variants import Variant
 
 __version__ = "0.1.0"
 
@@ -25,9 +26,10 @@ _EXPORTS = {
     "put": "healthcheck_admin.routing",
     "re_path": "healthcheck_admin.routing",
     "url": "healthcheck_admin.routing",
+    "Variant": "healthcheck_admin.variants",
 }
 
-__all__ = ["Healthcheck", "HealthcheckError", "__version__", "path", "put", "re_path", "url"]
+__all__ = ["Healthcheck", "HealthcheckError", "Variant", "__version__", "path", "put", "re_path", "url"]
 
 
 def __getattr__(name: str) -> Any:

@@ -31,6 +31,13 @@ REQUIRED_UNCHECKED = "W010"
 REQUIRE_UNMATCHED = "W011"
 REQUIRED_UNCHECKED_ERROR = "E020"
 REQUIRE_UNMATCHED_ERROR = "E021"
+# One declaration, many targets (``hosts=``, ``sites=True``, ``locales=True``, ``targets=``).
+VARIANT_HOSTS = "E030"
+VARIANT_SITES = "E031"
+VARIANT_LOCALES = "E032"
+VARIANT_TARGETS = "E033"
+VARIANT_DUPLICATE = "E034"
+VARIANT_COMBINATION = "E035"
 
 _required_hint = (
     "Add healthcheck= to the route (or put(Healthcheck(route=...))), "
@@ -63,6 +70,14 @@ HINTS: dict[str, str] = {
     REQUIRE_UNMATCHED: _unmatched_hint,
     REQUIRED_UNCHECKED_ERROR: _required_hint,
     REQUIRE_UNMATCHED_ERROR: _unmatched_hint,
+    VARIANT_HOSTS: "Pass hosts=['eu.example.com', 'us.example.com']: host names, no scheme or path. "
+    "The declaration's rows and monitors are left as they are until it is fixed.",
+    VARIANT_SITES: "Add 'django.contrib.sites' to INSTALLED_APPS (and migrate), or drop sites=True.",
+    VARIANT_LOCALES: "Put the route inside i18n_patterns() and set LANGUAGES, or drop locales=True.",
+    VARIANT_TARGETS: "targets= takes a function of no arguments returning a list of "
+    "healthcheck_admin.Variant(name, host=, kwargs=, headers=); the message says what it did instead.",
+    VARIANT_DUPLICATE: "Give each variant a distinct name: its key is the route's key plus the name's slug.",
+    VARIANT_COMBINATION: "Pass at most one of hosts=, sites=True and targets=; locales=True combines.",
 }
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import MISSING, dataclass, field, fields
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -28,6 +28,9 @@ from healthcheck_admin.limits import (
     fail,
 )
 from healthcheck_admin.limits import MULTILINE as _MULTILINE
+
+if TYPE_CHECKING:
+    from healthcheck_admin.variants import Variant
 from healthcheck_admin.limits import HealthcheckError as HealthcheckError  # re-exported: the public name
 
 
@@ -115,6 +118,11 @@ class Healthcheck:
     failure_tolerance: int | None = None
     realert_interval: str | None = None  # "every 8 hours"; an int is hours
     group: str | None = None
+    #: One declaration, many targets (docs/variants.rst): kept as given, validated when collected.
+    hosts: Any = ()
+    sites: Any = False
+    locales: Any = False
+    targets: Any = None
     #: A bad ``key=``/``code=``, kept rather than raised so that ``urls.py`` still imports;
     #: ``path(healthcheck=...)`` reports it at ``manage.py check`` and ``put()`` raises it.
     problem: ClassVar[HealthcheckError | None] = None
@@ -148,6 +156,10 @@ class Healthcheck:
             failure_tolerance: int | None = None,
             realert_interval: str | int | None = None,
             group: str | None = None,
+            hosts: Sequence[str] = (),
+            sites: bool = False,
+            locales: bool = False,
+            targets: Callable[[], Iterable[Variant]] | None = None,
         ) -> None: ...
 
     else:
@@ -252,6 +264,7 @@ _NORMALISERS: dict[str, Any] = {
     "failure_tolerance": check_failure_tolerance,
     "realert_interval": check_realert_interval,
     "group": check_group,
+    **dict.fromkeys(("hosts", "sites", "locales", "targets"), lambda v: v),  # see variants.py
 }
 _DEFAULTS: dict[str, Any] = {
     f.name: f.default_factory() if f.default_factory is not MISSING else f.default

@@ -81,3 +81,20 @@ class KeyMaker:
             if len(key) <= MAX_KEY:
                 return key
         return default_key(route, method, args, kwargs, environment=self.environment)
+
+
+def slug(value: str) -> str:
+    """``value`` as key characters: lower case, runs of anything else as one ``-``."""
+    return _slug(value)
+
+
+def variant_key(base: str, name: str) -> str:
+    """The key of variant ``name`` of the check keyed ``base``: ``<base>-<slug of name>``.
+
+    It depends on nothing but those two, so adding or removing another variant keeps it.
+    """
+    key = f"{base}-{_slug(name)}" if _slug(name) else base
+    if len(key) <= MAX_KEY:
+        return key
+    digest = hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()[:10]
+    return f"{key[: MAX_KEY - 11]}-{digest}"

@@ -10,7 +10,7 @@ import hashlib
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, get_script_prefix, reverse
@@ -20,7 +20,7 @@ from django.utils.http import RFC3986_SUBDELIMS
 from healthcheck_admin import check_ids as ids
 from healthcheck_admin.conf import app_settings
 from healthcheck_admin.declarations import Healthcheck
-from healthcheck_admin.keys import KeyMaker
+from healthcheck_admin.keys import KeyMaker, default_key, variant_key
 from healthcheck_admin.routing import (
     HEALTHCHECK_ATTR,
     INVALID_ATTR,
@@ -28,6 +28,9 @@ from healthcheck_admin.routing import (
     put_replaces,
     registered_extra,
 )
+
+if TYPE_CHECKING:
+    from healthcheck_admin.variants import Target
 
 
 @dataclass(slots=True)
@@ -159,26 +162,29 @@ def _reverse(check: Healthcheck, route: str, urlconf: str | None) -> str:
     return reverse(route, urlconf, args=check.args, current_app=check.current_app)
 
 
-def build_url(path: str, querystring: dict[str, Any]) -> str:
-    """Scheme, ``HOSTNAME``, path and query string; just the path while HOSTNAME is unset."""
+def build_url(path: str, querystring: dict[str, Any], hostname: str | None = None) -> str:
+    """Scheme, host (``HOSTNAME`` by default), path and query string; just the path without a host."""
     query = f"?{urlencode(querystring, doseq=True)}" if querystring else ""
-    hostname = app_settings.HOSTNAME
+    hostname = hostname or app_settings.HOSTNAME
     if not hostname:
         return f"{path}{query}"
     scheme = "https" if app_settings.HTTPS else "http"
     return f"{scheme}://{hostname}{path}{query}"
 
 
-def spec_for(declared: Declared, path: str, key: str) -> Spec:
+def spec_for(declared: Declared, path: str, key: str, variant: Target | None = None, group: str = "") -> Spec:
     check = declared.check
-    url = build_url(path, check.querystring)
-    display = f"{app_settings.HOSTNAME or ''}{path}"
+    host, headers, name = app_settings.HOSTNAME, check.headers, check.name
+    if variant is not None:  # one of a declaration's variants (healthcheck_admin.variants)
+        host, headers = variant.host or host, {**headers, **variant.headers}
+        name = f"{name} [{variant.name}]" if name else None
+    url = build_url(path, check.querystring, host)
     values: dict[str, Any] = {
-        "name": check.name or f"{check.method} {display}",
+        "name": name or f"{check.method} {host or ''}{path}",
         "route": declared.route,
         "url": url,
         "method": check.method,
-        "headers": check.headers,
+        "headers": headers,
         "cookies": check.cookies,
         "body": check.body or "",
         "assertions": check.assertions,
@@ -193,7 +199,7 @@ def spec_for(declared: Declared, path: str, key: str) -> Spec:
         "paused": check.paused,
         "failure_tolerance": check.failure_tolerance,
         "realert_interval": check.realert_interval or "",
-        "group": check.group or "",
+        "group": group or check.group or "",
     }
     return Spec(key, values, fingerprint({"key": key, **values}), put=declared.put)
 
@@ -210,6 +216,10 @@ def collect(urlconf: str | None = None, *, specs: bool = True) -> Collected:
     needs_path = specs or make_key.strategy == "legacy"
     seen: dict[str, Declared] = {}
     for item in declared:
+        check = item.check
+        if check.hosts or check.sites or check.locales or check.targets is not None:
+            _add_variants(result, item, urlconf, seen, specs, make_key.environment)
+            continue
         try:
             if item.static_route is not None:
                 path = _static_path(item.static_route) if needs_path else item.static_route
@@ -222,13 +232,38 @@ def collect(urlconf: str | None = None, *, specs: bool = True) -> Collected:
             result.invalid_routes.add(item.route)
             result.invalid_keys.update(filter(None, (item.check.key,)))
             continue
-        check = item.check
         key = check.key or make_key(item.route, check.method, check.args, check.kwargs, path)
-        if key in seen:
-            message = f"key {key!r} is also used by {seen[key].origin}"
-            result.problems.append(Problem(ids.DUPLICATE_KEY, message, item.origin))
-            continue
-        seen[key] = item
-        if specs:
+        if _claim(result, seen, key, item) and specs:
             result.specs.append(spec_for(item, path, key))
     return result
+
+
+def _claim(result: Collected, seen: dict[str, Declared], key: str, item: Declared) -> bool:
+    """Take ``key`` for ``item``; False (and an E005) when another declaration has it."""
+    if key in seen:
+        message = f"key {key!r} is also used by {seen[key].origin}"
+        result.problems.append(Problem(ids.DUPLICATE_KEY, message, item.origin))
+        return False
+    seen[key] = item
+    return True
+
+
+def _add_variants(
+    result: Collected, item: Declared, urlconf: str | None, seen: dict[str, Declared], specs: bool, env: str
+) -> None:
+    """One spec per variant of ``item``, keyed ``<its key>-<slug of the variant>``, in one group."""
+    from healthcheck_admin.variants import VariantError, targets_for
+
+    check = item.check
+    try:
+        targets = targets_for(check, item.route, urlconf, database=specs)
+    except VariantError as exc:
+        result.problems.append(Problem(exc.id, str(exc), item.origin))
+        result.invalid_routes.add(item.route)  # its variants' rows are kept as they are
+        result.invalid_keys.update(filter(None, (check.key,)))
+        return
+    base = check.key or default_key(item.route, check.method, check.args, check.kwargs, environment=env)
+    for target in targets:
+        key = variant_key(base, target.slug)
+        if _claim(result, seen, key, item) and specs:
+            result.specs.append(spec_for(item, target.path, key, target, check.group or base))

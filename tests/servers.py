@@ -20,10 +20,8 @@ from __future__ import annotations
 
 import contextlib
 import json
-import shutil
 import socket
 import ssl
-import subprocess
 import sys
 import threading
 import time
@@ -32,7 +30,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -172,27 +169,6 @@ def serve(context: ssl.SSLContext | None = None, host: str = "127.0.0.1") -> Ite
         server.shutdown()
         server.server_close()
         thread.join(5)
-
-
-def make_self_signed(directory: Path, days: int = 30) -> tuple[Path, Path]:
-    """A self-signed certificate for ``localhost`` made with the openssl command line."""
-    openssl = shutil.which("openssl")
-    if openssl is None:
-        raise RuntimeError("the openssl command is needed to make a test certificate")
-    cert, key = directory / "cert.pem", directory / "key.pem"
-    subject = ["-subj", "/CN=localhost", "-keyout", str(key), "-out", str(cert)]
-    subprocess.run(
-        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-days", str(days), "-nodes", *subject],
-        check=True,
-        capture_output=True,
-    )
-    return cert, key
-
-
-def server_context(cert: Path, key: Path) -> ssl.SSLContext:
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(cert, key)
-    return context
 
 
 class ConnectionCounter:

@@ -9,6 +9,7 @@ SECRET_KEY = "healthcheck-admin-tests"
 DEBUG = False
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1", "example.com"]
 USE_TZ = True
+SITE_ID = 1
 ROOT_URLCONF = "tests.urls"
 STATIC_URL = "/static/"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -20,6 +21,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sites",  # Healthcheck(sites=True) (tests/test_variants.py)
     "healthcheck_admin",
     "tests.testapp",
 ]

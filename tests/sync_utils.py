@@ -95,3 +95,17 @@ def use(settings: Any, emulator: CronitorEmulator, **extra: Any) -> None:
         BACKOFF_SECONDS=0.01,
         **extra,
     )
+
+
+#: The ownership tag the test settings' pushes carry.
+OWN_TAG = "managed-by:healthcheck_admin:tests:test"
+
+
+def foreign(key: str, tags: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:
+    """A check monitor as someone else made it in Cronitor, with ``tags``."""
+    return {"type": "check", "key": key, "request": {"url": "https://example.com/"}, "tags": list(tags)}
+
+
+def request_paths(emulator: CronitorEmulator) -> list[tuple[str, str]]:
+    """The (method, path) of each request the emulator received."""
+    return [(r.method, r.path) for r in emulator.requests]

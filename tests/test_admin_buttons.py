@@ -7,14 +7,12 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import User
-from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
 from healthcheck_admin.models import HealthcheckDefinition, RegistryState
 from healthcheck_admin.sync import progress, tasks
-from tests.test_admin_ops import user_with
-from tests.utils import admin_form
+from tests.utils import admin_form, bulk_row, change_url, message_texts, user_with
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = reverse("admin:healthcheck_admin_healthcheckdefinition_changelist")
@@ -30,29 +28,14 @@ def run_one(row: HealthcheckDefinition) -> str:
     return reverse("admin:healthcheck_admin_healthcheckdefinition_run_one", args=[row.pk])
 
 
-def change_url(row: HealthcheckDefinition) -> str:
-    return reverse("admin:healthcheck_admin_healthcheckdefinition_change", args=[row.pk])
-
-
-def texts(response) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]
-
-
-def make(key: str, **fields) -> HealthcheckDefinition:
-    [row] = HealthcheckDefinition.objects.bulk_create(
-        [HealthcheckDefinition(key=key, url=f"https://example.com/{key}", **fields)]
-    )
-    return row
-
-
 # -- push this check --------------------------------------------------------------------------------
 @pytest.mark.django_db(transaction=True)  # the push runs in a thread, on its own connection
 def test_push_this_check_sends_only_that_row_and_returns_to_its_page(superuser_client, sync_api):
-    row, other = make("btn-one"), make("btn-other")
+    row, other = bulk_row("btn-one"), bulk_row("btn-other")
     response = superuser_client.post(push_one(row))
     assert response.status_code == 302
     assert response["Location"] == change_url(row)
-    assert texts(response) == ["Push of 1 monitor started in the background."]
+    assert message_texts(response) == ["Push of 1 monitor started in the background."]
     assert tasks.wait_for_background_pushes(timeout=30)
     assert set(sync_api.monitors) == {"btn-one"}
     assert HealthcheckDefinition.objects.get(pk=row.pk).status == STATUS.synced
@@ -62,7 +45,7 @@ def test_push_this_check_sends_only_that_row_and_returns_to_its_page(superuser_c
 def test_push_this_check_is_post_only_needs_the_permission_and_a_row(
     client, superuser_client, cronitor_settings
 ):
-    row = make("btn-guard")
+    row = bulk_row("btn-guard")
     assert superuser_client.get(push_one(row)).status_code == 405
     missing = reverse("admin:healthcheck_admin_healthcheckdefinition_push_one", args=[row.pk + 1000])
     assert superuser_client.post(missing).status_code == 404
@@ -74,9 +57,9 @@ def test_push_this_check_is_post_only_needs_the_permission_and_a_row(
 
 # -- run now ----------------------------------------------------------------------------------------
 def test_run_now_button_checks_that_row_and_shows_its_result(superuser_client, echo_server):
-    row = make("btn-run", name="Echo", assertions=["response.code = 200"])
+    row = bulk_row("btn-run", name="Echo", assertions=["response.code = 200"])
     HealthcheckDefinition.objects.filter(pk=row.pk).update(url=echo_server.url("/echo"))
-    make("btn-not-run")
+    bulk_row("btn-not-run")
     response = superuser_client.post(run_one(row))
     assert response.status_code == 200
     html = response.content.decode()
@@ -86,7 +69,7 @@ def test_run_now_button_checks_that_row_and_shows_its_result(superuser_client, e
 
 
 def test_run_now_button_is_post_only_and_needs_the_permission(client, superuser_client, echo_server):
-    row = make("btn-run-guard")
+    row = bulk_row("btn-run-guard")
     HealthcheckDefinition.objects.filter(pk=row.pk).update(url=echo_server.url("/echo"))
     assert superuser_client.get(run_one(row)).status_code == 405
     client.force_login(user_with("view", "change", name="viewer"))
@@ -98,17 +81,17 @@ def test_run_now_button_is_post_only_and_needs_the_permission(client, superuser_
 def test_push_all_with_no_rows_says_there_is_nothing_to_push(superuser_client, cronitor_settings):
     response = superuser_client.post(PUSH_ALL)
     assert response.status_code == 302
-    assert texts(response) == ["Nothing to push."]
+    assert message_texts(response) == ["Nothing to push."]
     assert progress.current() is None
     assert cronitor_settings.requests == []
 
 
 def test_a_second_push_waits_for_the_running_one(superuser_client, cronitor_settings):
-    row = make("btn-busy")
+    row = bulk_row("btn-busy")
     progress.start(5, 0)
     progress.advance(2, 5)
     response = superuser_client.post(PUSH_ALL)
-    assert texts(response) == ["A push is already running (2 of 5 sent); wait for it to finish."]
+    assert message_texts(response) == ["A push is already running (2 of 5 sent); wait for it to finish."]
     assert HealthcheckDefinition.objects.get(pk=row.pk).status == STATUS.pending
     current = progress.current()
     assert current is not None
@@ -122,8 +105,8 @@ def test_a_crashed_push_is_reported_once_to_the_user_who_started_it(superuser_cl
     progress.start(3, user.pk)
     progress.crash()
     expected = ["The last push stopped before it finished; see the server log."]
-    assert texts(superuser_client.get(CHANGELIST)) == expected
-    assert texts(superuser_client.get(CHANGELIST)) == []
+    assert message_texts(superuser_client.get(CHANGELIST)) == expected
+    assert message_texts(superuser_client.get(CHANGELIST)) == []
 
 
 def test_a_push_silent_for_too_long_is_reported_as_stopped(superuser_client):
@@ -133,12 +116,14 @@ def test_a_push_silent_for_too_long_is_reported_as_stopped(superuser_client):
         updated=timezone.now() - progress.STALE_AFTER - timedelta(minutes=1)
     )
     html_response = superuser_client.get(CHANGELIST)
-    assert texts(html_response) == ["The last push stopped before it finished; see the server log."]
-    assert texts(superuser_client.get(CHANGELIST)) == []  # reported once
+    assert message_texts(html_response) == ["The last push stopped before it finished; see the server log."]
+    assert message_texts(superuser_client.get(CHANGELIST)) == []  # reported once
     current = progress.current()
     assert current is not None
     assert not current.running  # being reported refreshed the row, yet it stays stopped
-    assert texts(superuser_client.post(PUSH_ALL)) == ["Nothing to push."]  # not blocked by the stalled one
+    assert message_texts(superuser_client.post(PUSH_ALL)) == [
+        "Nothing to push."
+    ]  # not blocked by the stalled one
 
 
 # -- saving an unchanged form ---------------------------------------------------------------------------

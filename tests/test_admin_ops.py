@@ -6,8 +6,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Permission, User
-from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,48 +13,16 @@ from healthcheck_admin.admin.columns import status_text
 from healthcheck_admin.models import HealthcheckDefinition, HealthcheckEvent
 from healthcheck_admin.sync import progress, tasks
 from healthcheck_admin.sync.payload import monitor_for
-from tests.utils import admin_form, count_queries
+from tests.utils import admin_form, bulk_row, change_url, count_queries, message_texts, user_with
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = reverse("admin:healthcheck_admin_healthcheckdefinition_changelist")
 STATUS = HealthcheckDefinition.STATUS
 
 
-def change_url(row: HealthcheckDefinition) -> str:
-    return reverse("admin:healthcheck_admin_healthcheckdefinition_change", args=[row.pk])
-
-
-def user_with(*codenames: str, name: str = "staff") -> User:
-    user = User.objects.create_user(name, f"{name}@example.com", "pw", is_staff=True)
-    user.user_permissions.set(
-        Permission.objects.filter(
-            content_type__app_label="healthcheck_admin",
-            codename__in=[f"{code}_healthcheckdefinition" for code in codenames],
-        )
-    )
-    return user
-
-
-@pytest.fixture
-def root_client(client):
-    client.force_login(User.objects.create_superuser("root", "root@example.com", "pw"))
-    return client
-
-
-def make(key: str, **fields) -> HealthcheckDefinition:
-    [row] = HealthcheckDefinition.objects.bulk_create(
-        [HealthcheckDefinition(key=key, url=f"https://example.com/{key}", **fields)]
-    )
-    return row
-
-
-def texts(response) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]
-
-
 # -- 1. true status -------------------------------------------------------------------------------
 def test_a_save_that_changes_a_pushed_field_makes_a_synced_row_pending():
-    row = make("adm-a", status=STATUS.synced)
+    row = bulk_row("adm-a", status=STATUS.synced)
     row = HealthcheckDefinition.objects.get(pk=row.pk)
     row.note = "changed"
     row.save()
@@ -82,10 +48,12 @@ def test_the_status_badge_says_sync_state_and_health_in_words(status, health, ex
     assert status_text(HealthcheckDefinition(key="k", status=status, health=health)) == expected
 
 
-def test_the_changelist_shows_status_first_and_the_error_cut_short_with_the_whole_text_on_hover(root_client):
+def test_the_changelist_shows_status_first_and_the_error_cut_short_with_the_whole_text_on_hover(
+    superuser_client,
+):
     error = "Cronitor rejected the monitor: " + "the assertion is not valid " * 10
-    make("adm-err", status=STATUS.failed, health="failing", last_error=error)
-    html = root_client.get(CHANGELIST).content.decode()
+    bulk_row("adm-err", status=STATUS.failed, health="failing", last_error=error)
+    html = superuser_client.get(CHANGELIST).content.decode()
     header = html.index('class="sortable column-status_column')
     assert header < html.index("column-key")
     assert 'data-status="failed" data-health="failing">failed · failing</span>' in html
@@ -93,45 +61,19 @@ def test_the_changelist_shows_status_first_and_the_error_cut_short_with_the_whol
     assert error.strip() not in html.replace(f'title="{error.strip()}"', "")  # shown whole only in the title
 
 
-@pytest.mark.parametrize(
-    ("query", "shown", "hidden"),
-    [
-        ("health=failing", "adm-failing", "adm-passing"),
-        ("health=paused", "adm-paused", "adm-failing"),
-        ("health=disabled", "adm-disabled", "adm-failing"),
-        ("status__exact=failed", "adm-failed", "adm-pending"),
-        ("status__exact=pending", "adm-pending", "adm-failed"),
-        ("status__exact=disabled", "adm-disabled", "adm-pending"),
-        ("q=Zx9Code", "adm-failing", "adm-passing"),
-        ("q=team-pager", "adm-paused", "adm-failing"),
-        ("q=ops-extra", "adm-passing", "adm-paused"),
-    ],
-)
-def test_filters_by_health_and_sync_state_and_search_by_code_and_tags(root_client, query, shown, hidden):
-    make("adm-failing", health="failing", status=STATUS.synced, monitor_code="Zx9Code")
-    make("adm-passing", health="passing", status=STATUS.synced, extra_tags=["ops-extra"])
-    make("adm-paused", health="paused", status=STATUS.synced, tags=["team-pager"])
-    make("adm-disabled", health="disabled", status=STATUS.disabled)
-    make("adm-failed", status=STATUS.failed, last_error="boom")
-    make("adm-pending")
-    html = root_client.get(f"{CHANGELIST}?{query}").content.decode()
-    assert f">{shown}</a>" in html
-    assert f">{hidden}</a>" not in html
-
-
-def test_long_urls_are_cut_with_the_whole_url_in_the_title(root_client):
+def test_long_urls_are_cut_with_the_whole_url_in_the_title(superuser_client):
     url = "https://example.com/" + "very-long-path/" * 12
     HealthcheckDefinition.objects.bulk_create([HealthcheckDefinition(key="adm-long", url=url)])
-    html = root_client.get(CHANGELIST).content.decode()
+    html = superuser_client.get(CHANGELIST).content.decode()
     assert f'title="{url}"' in html
     assert f">{url}</a>" not in html
 
 
-def test_the_changelist_query_count_stays_constant_with_pushes_and_snoozes(root_client):
-    make("adm-0")
+def test_the_changelist_query_count_stays_constant_with_pushes_and_snoozes(superuser_client):
+    bulk_row("adm-0")
     progress.start(10, 1)
     with count_queries() as few:
-        assert root_client.get(CHANGELIST).status_code == 200
+        assert superuser_client.get(CHANGELIST).status_code == 200
     HealthcheckDefinition.objects.bulk_create(
         HealthcheckDefinition(
             key=f"more-{n}",
@@ -142,41 +84,43 @@ def test_the_changelist_query_count_stays_constant_with_pushes_and_snoozes(root_
         for n in range(120)
     )
     with count_queries() as many:
-        assert root_client.get(CHANGELIST).status_code == 200
+        assert superuser_client.get(CHANGELIST).status_code == 200
     assert len(many) == len(few) <= 8
 
 
 # -- 4. pushes off the request --------------------------------------------------------------------
 @pytest.mark.django_db(transaction=True)
-def test_the_push_action_answers_at_once_and_reports_the_outcome_when_done(root_client, settings):
+def test_the_push_action_answers_at_once_and_reports_the_outcome_when_done(superuser_client, settings):
     settings.HEALTHCHECKS = {**settings.HEALTHCHECKS, "SYNC_ON_SAVE": False}
-    rows = [make(f"adm-{n}") for n in range(3)]
-    response = root_client.post(
+    rows = [bulk_row(f"adm-{n}") for n in range(3)]
+    response = superuser_client.post(
         CHANGELIST, {"action": "push_to_cronitor", "_selected_action": [r.pk for r in rows], "index": "0"}
     )
     assert response.status_code == 302
-    assert texts(response) == ["Push of 3 monitors started in the background."]
+    assert message_texts(response) == ["Push of 3 monitors started in the background."]
     assert tasks.wait_for_background_pushes(timeout=30)
     assert set(HealthcheckDefinition.objects.values_list("status", flat=True)) == {STATUS.synced}
-    page = root_client.get(CHANGELIST)  # the redirect's page: what started, then how it ended
-    assert texts(page) == ["Push of 3 monitors started in the background.", "Pushed 3 monitors."]
-    assert texts(root_client.get(CHANGELIST)) == []  # shown once
+    page = superuser_client.get(CHANGELIST)  # the redirect's page: what started, then how it ended
+    assert message_texts(page) == ["Push of 3 monitors started in the background.", "Pushed 3 monitors."]
+    assert message_texts(superuser_client.get(CHANGELIST)) == []  # shown once
 
 
-def test_while_a_push_runs_the_changelist_says_how_far_it_got(root_client):
-    make("adm-0", status=STATUS.pushing)
+def test_while_a_push_runs_the_changelist_says_how_far_it_got(superuser_client):
+    bulk_row("adm-0", status=STATUS.pushing)
     progress.start(300, 0)
     progress.advance(100, 300)
-    html = root_client.get(CHANGELIST).content.decode()
+    html = superuser_client.get(CHANGELIST).content.decode()
     assert "A push is running: 100 of 300 monitors sent so far." in html
     assert ">pushing</span>" in html
 
 
 # -- 5. change page -------------------------------------------------------------------------------
-def test_the_change_page_has_the_sync_panel_history_and_buttons(root_client):
-    row = make("adm-x", status=STATUS.failed, last_error="Cronitor answered 500: boom", monitor_code="Ab12")
+def test_the_change_page_has_the_sync_panel_history_and_buttons(superuser_client):
+    row = bulk_row(
+        "adm-x", status=STATUS.failed, last_error="Cronitor answered 500: boom", monitor_code="Ab12"
+    )
     HealthcheckEvent.objects.create(definition=row, key=row.key, kind="snooze", message="paused for 2 h")
-    html = root_client.get(change_url(row)).content.decode()
+    html = superuser_client.get(change_url(row)).content.decode()
     assert html.index("hc-panel") < html.index('name="name"')
     assert "Cronitor answered 500: boom" in html
     assert "https://cronitor.io/app/monitors/adm-x" in html
@@ -185,24 +129,24 @@ def test_the_change_page_has_the_sync_panel_history_and_buttons(root_client):
     assert "Run now" in html
 
 
-def test_a_code_row_shows_code_override_and_result_side_by_side(root_client):
+def test_a_code_row_shows_code_override_and_result_side_by_side(superuser_client):
     from healthcheck_admin.upsert import sync_code_checks
 
     sync_code_checks()
     row = HealthcheckDefinition.objects.get(key="test.index")
     HealthcheckDefinition.objects.filter(pk=row.pk).update(note="from code", override_note="from ops")
-    html = root_client.get(change_url(row)).content.decode()
+    html = superuser_client.get(change_url(row)).content.decode()
     assert (
         '<tr data-field="note"><th>note</th><td>from code</td><td>from ops</td><td>from ops</td></tr>' in html
     )
 
 
 @pytest.mark.parametrize(("mode", "words"), [("pause", "paused"), ("delete", "deleted"), ("keep", "left")])
-def test_the_delete_confirmation_says_what_happens_to_the_monitor(root_client, settings, mode, words):
+def test_the_delete_confirmation_says_what_happens_to_the_monitor(superuser_client, settings, mode, words):
     settings.HEALTHCHECKS = {**settings.HEALTHCHECKS, "ON_REMOVE": mode}
-    row = make("adm-del")
+    row = bulk_row("adm-del")
     url = reverse("admin:healthcheck_admin_healthcheckdefinition_delete", args=[row.pk])
-    html = root_client.get(url).content.decode()
+    html = superuser_client.get(url).content.decode()
     assert f"ON_REMOVE is &#x27;{mode}&#x27;: its monitor" in html
     assert words in html
 
@@ -210,14 +154,14 @@ def test_the_delete_confirmation_says_what_happens_to_the_monitor(root_client, s
 # -- 7. snooze ------------------------------------------------------------------------------------
 @pytest.mark.django_db(transaction=True)
 def test_a_snooze_only_user_can_snooze_and_nothing_else(client, cronitor_settings):
-    row = make("adm-s", status=STATUS.synced)
+    row = bulk_row("adm-s", status=STATUS.synced)
     cronitor_settings.add_monitors(monitor_for(row))
     client.force_login(user_with("view", "snooze"))
     response = client.post(
         CHANGELIST, {"action": "snooze_for_hours", "hours": "3", "_selected_action": [row.pk], "index": "0"}
     )
     assert response.status_code == 302
-    assert texts(response) == ["Paused 1 monitor for 3 h; it resumes by itself."]
+    assert message_texts(response) == ["Paused 1 monitor for 3 h; it resumes by itself."]
     assert tasks.wait_for_background_pushes(timeout=30)
     row.refresh_from_db()
     assert row.snoozed_until is not None
@@ -241,12 +185,12 @@ def snooze_post(client, row: HealthcheckDefinition, hours: str):
 
 @pytest.mark.parametrize("hours", [""])
 def test_snooze_without_hours_says_how_many_to_enter_and_pauses_nothing(
-    root_client, cronitor_settings, hours
+    superuser_client, cronitor_settings, hours
 ):
-    row = make("adm-s", status=STATUS.synced)
-    response = snooze_post(root_client, row, hours)
+    row = bulk_row("adm-s", status=STATUS.synced)
+    response = snooze_post(superuser_client, row, hours)
     assert response.status_code == 302
-    assert texts(response) == ["Enter the hours to pause for, from 1 to 168."]
+    assert message_texts(response) == ["Enter the hours to pause for, from 1 to 168."]
     row.refresh_from_db()
     assert row.snoozed_until is None
     assert not HealthcheckEvent.objects.filter(key="adm-s").exists()
@@ -254,18 +198,18 @@ def test_snooze_without_hours_says_how_many_to_enter_and_pauses_nothing(
 
 
 @pytest.mark.parametrize("hours", ["0", "169", "two", "-3"])
-def test_snooze_hours_outside_1_to_168_pause_nothing(root_client, cronitor_settings, hours):
-    row = make("adm-s", status=STATUS.synced)
-    assert snooze_post(root_client, row, hours).status_code in (200, 302)
+def test_snooze_hours_outside_1_to_168_pause_nothing(superuser_client, cronitor_settings, hours):
+    row = bulk_row("adm-s", status=STATUS.synced)
+    assert snooze_post(superuser_client, row, hours).status_code in (200, 302)
     row.refresh_from_db()
     assert row.snoozed_until is None
     assert not HealthcheckEvent.objects.filter(key="adm-s").exists()
     assert cronitor_settings.requests == []
 
 
-def test_an_expired_snooze_clears_itself(root_client):
-    make("adm-old", snoozed_until=timezone.now() - timedelta(minutes=1))
-    html = root_client.get(CHANGELIST).content.decode()
+def test_an_expired_snooze_clears_itself(superuser_client):
+    bulk_row("adm-old", snoozed_until=timezone.now() - timedelta(minutes=1))
+    html = superuser_client.get(CHANGELIST).content.decode()
     assert "snoozed" not in html
     row = HealthcheckDefinition.objects.get(key="adm-old")
     assert row.snoozed_until is None
@@ -275,11 +219,11 @@ def test_an_expired_snooze_clears_itself(root_client):
 # -- 8. the push permission -----------------------------------------------------------------------
 @pytest.mark.django_db(transaction=True)
 def test_a_save_without_the_push_permission_waits_for_review(client, cronitor_settings):
-    row = make("adm-r", status=STATUS.synced)
+    row = bulk_row("adm-r", status=STATUS.synced)
     client.force_login(user_with("view", "change"))
     response = client.post(change_url(row), admin_form(key="adm-r", note="needs review"))
     assert response.status_code == 302
-    assert any("must push it" in text for text in texts(response))
+    assert any("must push it" in text for text in message_texts(response))
     assert tasks.wait_for_background_pushes(timeout=30)
     assert cronitor_settings.monitor_puts() == []
     assert HealthcheckDefinition.objects.get(pk=row.pk).status == STATUS.pending
@@ -292,11 +236,11 @@ def test_a_save_with_the_push_permission_or_the_setting_off_pushes(
 ):
     if not reviewed:
         settings.HEALTHCHECKS = {**settings.HEALTHCHECKS, "ADMIN_SAVE_NEEDS_PUSH_PERMISSION": False}
-    row = make("adm-p", status=STATUS.synced)
+    row = bulk_row("adm-p", status=STATUS.synced)
     client.force_login(user_with("view", "change", *(["push"] if reviewed else [])))
     response = client.post(change_url(row), admin_form(key="adm-p", note="pushed on save"))
     assert response.status_code == 302
-    assert not any("must push it" in text for text in texts(response))
+    assert not any("must push it" in text for text in message_texts(response))
     assert tasks.wait_for_background_pushes(timeout=30)
     assert cronitor_settings.monitors["adm-p"]["note"] == "pushed on save"
     assert HealthcheckDefinition.objects.get(pk=row.pk).status == STATUS.synced

@@ -10,7 +10,8 @@ import pytest
 
 from healthcheck_admin.assertions import validate
 from healthcheck_admin.runner.tls import CertificateError, not_after
-from tests.servers import make_self_signed, serve, server_context
+from tests.servers import serve
+from tests.tls import make_self_signed, server_context
 from tests.utils import run_row, unsaved_row
 
 

@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.utils import timezone
 
 from healthcheck_admin.backends import locmem
 from healthcheck_admin.backends.base import fake_code
-from healthcheck_admin.models import HealthcheckDefinition, Tombstone, new_revision
+from healthcheck_admin.models import HealthcheckDefinition, new_revision
 from healthcheck_admin.sync.plan import plan
-from healthcheck_admin.sync.removal import record_deletion
-from healthcheck_admin.sync.service import push, remove_monitor
+from healthcheck_admin.sync.service import push
 from healthcheck_admin.testing import CronitorEmulator
 from healthcheck_admin.upsert import sync_code_checks
-from tests.sync_utils import healthchecks, make_row
+from tests.sync_utils import OWN_TAG, foreign, healthchecks, make_row, request_paths
 
 pytestmark = pytest.mark.django_db
 
 STATUS = HealthcheckDefinition.STATUS
-OWN_TAG = "managed-by:healthcheck_admin:tests:test"
 
 
 def mark_removed(row: HealthcheckDefinition) -> HealthcheckDefinition:
@@ -39,20 +35,12 @@ def pushed_then_removed(sync_api: CronitorEmulator, key: str = "gone") -> Health
     return mark_removed(row)
 
 
-def foreign(key: str, tags: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:
-    return {"type": "check", "key": key, "request": {"url": "https://example.com/"}, "tags": list(tags)}
-
-
-def paths(sync_api: CronitorEmulator) -> list[tuple[str, str]]:
-    return [(r.method, r.path) for r in sync_api.requests]
-
-
 def test_pause_is_the_default_and_reads_the_ownership_tag_remotely(sync_api):
     row = pushed_then_removed(sync_api)
 
     report = push()
 
-    assert paths(sync_api) == [("GET", "/api/monitors/gone"), ("GET", "/api/monitors/gone/pause")]
+    assert request_paths(sync_api) == [("GET", "/api/monitors/gone"), ("GET", "/api/monitors/gone/pause")]
     assert report.removed == ["gone"]
     assert sync_api.monitors["gone"]["paused"] is True
     row.refresh_from_db()
@@ -89,7 +77,7 @@ def test_delete_waits_for_confirmation(sync_api, settings):
 
     report = push(confirm_delete=True)
 
-    assert paths(sync_api) == [("GET", "/api/monitors/gone"), ("DELETE", "/api/monitors/gone")]
+    assert request_paths(sync_api) == [("GET", "/api/monitors/gone"), ("DELETE", "/api/monitors/gone")]
     assert "gone" not in sync_api.monitors
     assert report.removed == ["gone"]
     row.refresh_from_db()
@@ -117,7 +105,7 @@ def test_a_monitor_without_our_tag_is_never_paused_or_deleted(sync_api, settings
 
     report = push(confirm_delete=True)
 
-    assert paths(sync_api) == [("GET", "/api/monitors/theirs")]
+    assert request_paths(sync_api) == [("GET", "/api/monitors/theirs")]
     assert report.not_owned == ["theirs"]
     assert sync_api.monitors["theirs"]["paused"] is False
     row.refresh_from_db()
@@ -130,7 +118,7 @@ def test_a_monitor_with_our_tag_is_paused_after_checking(sync_api):
 
     report = push()
 
-    assert paths(sync_api) == [("GET", "/api/monitors/ours"), ("GET", "/api/monitors/ours/pause")]
+    assert request_paths(sync_api) == [("GET", "/api/monitors/ours"), ("GET", "/api/monitors/ours/pause")]
     assert report.removed == ["ours"]
     assert sync_api.monitors["ours"]["paused"] is True
 
@@ -170,78 +158,6 @@ def test_a_failed_pause_is_retried_on_the_next_push(sync_api, settings):
     row.refresh_from_db()
     assert row.status == STATUS.failed
     assert push().removed == ["gone"]
-
-
-def test_a_deleted_row_leaves_a_tombstone_that_the_next_push_removes(sync_api):
-    row = make_row("deleted-admin-row")
-    push()
-    sync_api.requests.clear()
-
-    row.delete()  # the post_delete receiver records the tombstone
-    assert Tombstone.objects.filter(key="deleted-admin-row").exists()
-    assert [(i.key, i.action, i.source) for i in plan()] == [("deleted-admin-row", "remove", "deleted")]
-    report = push()
-
-    url = "/api/monitors/deleted-admin-row"
-    assert paths(sync_api) == [("GET", url), ("GET", f"{url}/pause")]
-    assert report.removed == ["deleted-admin-row"]
-    assert not Tombstone.objects.exists()
-
-
-def test_a_tombstone_keeps_its_error_until_the_removal_succeeds(sync_api, settings):
-    healthchecks(settings, MAX_RETRIES=0)
-    sync_api.add_monitors(foreign("t1", tags=[OWN_TAG]))
-    Tombstone.objects.create(key="t1")
-    sync_api.fail_next(500)
-
-    assert "t1" in push().failed
-    assert "Cronitor answered 500" in Tombstone.objects.get(key="t1").last_error
-    assert push().removed == ["t1"]
-    assert not Tombstone.objects.exists()
-
-
-def test_remove_monitor_applies_on_remove_to_one_key(sync_api):
-    row = make_row("single")
-    push()
-    row.refresh_from_db()
-    code = row.monitor_code
-    HealthcheckDefinition.objects.filter(pk=row.pk).delete()  # a queryset delete sends no signal
-
-    remove_monitor("single", code)
-
-    assert sync_api.monitors["single"]["paused"] is True
-    assert not Tombstone.objects.exists()
-
-
-def test_remove_monitor_keeps_the_tombstone_when_it_fails(sync_api, settings, caplog):
-    healthchecks(settings, MAX_RETRIES=0)
-    sync_api.set_down(True)
-
-    remove_monitor("unreachable")
-
-    assert Tombstone.objects.get(key="unreachable").last_error
-    assert "Removing monitor 'unreachable' failed" in caplog.text
-
-
-def test_a_tombstone_for_a_key_in_use_again_is_discarded(sync_api):
-    make_row("reused")
-    push()
-    Tombstone.objects.create(key="reused")
-    sync_api.requests.clear()
-
-    push()
-
-    assert not Tombstone.objects.exists()
-    assert sync_api.requests == []
-    assert sync_api.monitors["reused"]["paused"] is False
-
-
-def test_record_deletion_stores_key_and_code():
-    row = make_row("x", monitor_code="abc123")
-
-    tombstone = record_deletion(row)
-
-    assert (tombstone.key, tombstone.monitor_code) == ("x", "abc123")
 
 
 def test_dry_run_lists_removals_without_acting(sync_api):
@@ -293,7 +209,7 @@ def test_a_delete_that_finds_the_monitor_already_gone_clears_the_bookkeeping(syn
     report = push(confirm_delete=True)
 
     assert report.removed == ["delete-gone"]
-    assert ("DELETE", "/api/monitors/delete-gone") in paths(sync_api)
+    assert ("DELETE", "/api/monitors/delete-gone") in request_paths(sync_api)
     row.refresh_from_db()
     assert (row.status, row.monitor_code, row.pushed_fingerprint) == (STATUS.removed, "", "")
 
@@ -312,19 +228,3 @@ def test_a_failed_delete_keeps_the_row_failed_with_the_error_for_the_next_push(s
     assert "delete-fails" in sync_api.monitors
     assert push(confirm_delete=True).removed == ["delete-fails"]
     assert "delete-fails" not in sync_api.monitors
-
-
-def test_a_tombstone_waiting_for_confirmation_stays_until_push_yes(sync_api, settings):
-    healthchecks(settings, ON_REMOVE="delete")
-    row = make_row("tomb-pending")
-    push()
-    row.delete()
-
-    report = push()
-
-    assert report.pending_deletion == ["tomb-pending"]
-    assert Tombstone.objects.filter(key="tomb-pending").exists()
-    assert "tomb-pending" in sync_api.monitors
-    assert push(confirm_delete=True).removed == ["tomb-pending"]
-    assert not Tombstone.objects.filter(key="tomb-pending").exists()
-    assert "tomb-pending" not in sync_api.monitors

@@ -9,8 +9,12 @@ from io import StringIO
 from typing import Any
 
 import requests
+from django.contrib.auth.models import Permission, User
+from django.contrib.messages import get_messages
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.http import HttpResponse
+from django.urls import reverse
 
 from healthcheck_admin.assertions import ResponseFacts
 from healthcheck_admin.backends import locmem
@@ -179,6 +183,35 @@ class EmulatorSession(requests.Session):
 def put_monitors(session: EmulatorSession, body: Any) -> requests.Response:
     """PUT ``body`` to the emulator's batch endpoint."""
     return session.put(f"{session.base}/monitors", json=body, timeout=5)
+
+
+def bulk_row(key: str, **fields: Any) -> HealthcheckDefinition:
+    """A row saved with ``bulk_create`` (no ``save()``: its status stays as given), url from ``key``."""
+    values = {"url": f"https://example.com/{key}", **fields}
+    [row] = HealthcheckDefinition.objects.bulk_create([HealthcheckDefinition(key=key, **values)])
+    return row
+
+
+def change_url(row: HealthcheckDefinition) -> str:
+    """The admin change page of ``row``."""
+    return reverse("admin:healthcheck_admin_healthcheckdefinition_change", args=[row.pk])
+
+
+def message_texts(response: HttpResponse) -> list[str]:
+    """The admin messages the request of ``response`` left, as text."""
+    return [str(message) for message in get_messages(response.wsgi_request)]  # type: ignore[attr-defined]
+
+
+def user_with(*codenames: str, name: str = "staff") -> User:
+    """A staff user with these permissions on checks (``"view"``, ``"push"``...)."""
+    user = User.objects.create_user(name, f"{name}@example.com", "pw", is_staff=True)
+    user.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="healthcheck_admin",
+            codename__in=[f"{code}_healthcheckdefinition" for code in codenames],
+        )
+    )
+    return user
 
 
 def make_row(**values: Any) -> HealthcheckDefinition:

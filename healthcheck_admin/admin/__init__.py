@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from healthcheck_admin.admin import columns, panels, pushing
-from healthcheck_admin.admin.filters import HealthFilter, SyncStatusFilter, TagFilter
+from healthcheck_admin.admin.filters import GroupFilter, HealthFilter, SyncStatusFilter, TagFilter
 from healthcheck_admin.admin_masking import mask_secrets, reveal_urls
 from healthcheck_admin.conf import app_settings
 from healthcheck_admin.forms import HealthcheckDefinitionForm
@@ -49,7 +49,7 @@ class HealthcheckDefinitionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     action_form = SnoozeActionForm
     list_display = ("status_column", "key", "name", "link", "source", "error", "last_pushed_at", "monitor")
     list_display_links = ("key",)
-    list_filter = (HealthFilter, SyncStatusFilter, "source", "method", TagFilter)
+    list_filter = (HealthFilter, SyncStatusFilter, "source", "method", TagFilter, GroupFilter)
     search_fields = ("name", "key", "url", "monitor_code", "tags", "extra_tags")
     list_per_page = 50
     actions = ("push_to_cronitor", "run_now", "snooze_for_hours")

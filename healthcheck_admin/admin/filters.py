@@ -62,16 +62,37 @@ class SyncStatusFilter(_ChoicesFilter):
     )
 
 
-class TagFilter(admin.SimpleListFilter):
-    title = _("tag")
-    parameter_name = "tag"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+def _facets(request: HttpRequest, model_admin: Any) -> tuple[set[str], set[str]]:
+    """The tags and the groups in use, read in one query per request for both filters."""
+    cached: tuple[set[str], set[str]] | None = getattr(request, "_healthcheck_facets", None)
+    if cached is None:
         tags: set[str] = set()
-        for code_tags, extra in model_admin.get_queryset(request).values_list("tags", "extra_tags"):
+        groups: set[str] = set()
+        for code_tags, extra, group, override in model_admin.get_queryset(request).values_list(
+            "tags", "extra_tags", "group", "override_group"
+        ):
             tags.update(code_tags or ())
             tags.update(extra or ())
-        return [(tag, tag) for tag in sorted(tags)]
+            groups.add(group if override is None else override)
+        groups.discard("")
+        cached = (tags, groups)
+        request._healthcheck_facets = cached  # type: ignore[attr-defined]
+    return cached
+
+
+class _FacetFilter(admin.SimpleListFilter):
+    """A filter whose choices are the values in use: ``_facets()[facet]``."""
+
+    facet: int
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [(value, value) for value in sorted(_facets(request, model_admin)[self.facet])]
+
+
+class TagFilter(_FacetFilter):
+    title = _("tag")
+    parameter_name = "tag"
+    facet = 0
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         tag = self.value()
@@ -79,3 +100,18 @@ class TagFilter(admin.SimpleListFilter):
             return queryset
         needle = f'"{tag}"'
         return queryset.filter(tags__icontains=needle) | queryset.filter(extra_tags__icontains=needle)
+
+
+class GroupFilter(_FacetFilter):
+    """The monitor group (``?group=``): the variants of one declaration share one, its route key."""
+
+    title = _("group (declaration)")
+    parameter_name = "group"
+    facet = 1
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        group = self.value()
+        if not group:
+            return queryset
+        inherited = queryset.filter(group=group, override_group__isnull=True)
+        return queryset.filter(override_group=group) | inherited
