@@ -144,10 +144,10 @@ def test_a_url_the_guard_cannot_read_is_refused_before_any_request(url, reason):
     assert reason in result.error
 
 
-def test_a_check_that_fails_unexpectedly_does_not_end_the_run(odd_server):
+def test_a_check_whose_url_cannot_be_parsed_does_not_end_the_run(odd_server):
     rows = [unsaved_row("http://[::1/health", key="broken"), unsaved_row(f"{odd_server}/ok", key="fine")]
     results = {result.key: result for result in run_checks(rows, RunConfig(concurrency=1))}
     assert results["fine"].state == "passed"
     assert results["broken"].state == "error"
     assert results["broken"].status is None
-    assert "IPv6" in results["broken"].error
+    assert results["broken"].error.startswith("URL 'http://[::1/health' is not an absolute http(s) URL")
