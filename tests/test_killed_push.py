@@ -36,6 +36,16 @@ def wait_until(site: Deployment, server: Gunicorn, query: str, timeout: float = 
         time.sleep(0.05)
 
 
+def wait_for_the_held_put(site: Deployment, server: Gunicorn, timeout: float = 60) -> None:
+    """Wait until the emulator holds the batch PUT. A row says ``pushing`` from its claim, before
+    the PUT is sent: killed earlier, the delay would still be queued for the next deploy's PUT."""
+    deadline = time.monotonic() + timeout
+    while not any(r.fault == "delay" for r in site.emulator.monitor_puts()):
+        if time.monotonic() > deadline or server.process.poll() is not None:
+            raise AssertionError(f"the batch PUT never arrived; log:\n{server.log()}")
+        time.sleep(0.05)
+
+
 def kill(server: Gunicorn) -> None:
     os.killpg(server.process.pid, signal.SIGKILL)
     server.process.wait(timeout=30)
@@ -65,6 +75,7 @@ def test_a_startup_hook_killed_mid_push_is_pushed_by_the_next_start() -> None:
         server = site.start(workers=1)
         try:
             wait_until(site, server, f"SELECT 1 FROM {TABLE} WHERE status = 'pushing'")
+            wait_for_the_held_put(site, server)
         finally:
             kill(server)
         assert statuses(site) == {"pushing"}, "nothing may be marked synced before Cronitor confirmed it"
@@ -91,6 +102,7 @@ def test_a_push_after_an_admin_save_killed_mid_way_is_pushed_by_the_next_start()
             client = AdminClient(server.url, username, password)
             assert client.edit(pk, override_note="edited before the kill") == 302
             wait_until(site, server, f"SELECT 1 FROM {TABLE} WHERE id = {int(pk)} AND status = 'pushing'")
+            wait_for_the_held_put(site, server)
         finally:
             kill(server)
         assert site.emulator.monitors[key].get("note") != "edited before the kill"
