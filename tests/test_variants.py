@@ -35,17 +35,20 @@ def _rows() -> dict[str, Any]:
     return {row.key: row for row in HealthcheckDefinition.objects.filter(removed_at__isnull=True)}
 
 
+@pytest.fixture
+def rows(db: None, variant_urls: None) -> dict[str, Any]:
+    """The live rows after one upsert of the variants URLconf, by key."""
+    sync_code_checks()
+    return _rows()
+
+
 def test_variant_keys_are_the_route_key_and_the_slug_of_the_name() -> None:
     assert variant_key("test.status", "EU.example.com") == "test.status-eu.example.com"
     assert variant_key("test.status", "x" * 200).startswith("test.status-xxx")
     assert len(variant_key("test.status", "x" * 200)) == 100
 
 
-@pytest.mark.django_db
-@pytest.mark.usefixtures("variant_urls")
-def test_hosts_give_one_row_per_host_with_its_url_and_key() -> None:
-    sync_code_checks()
-    rows = _rows()
+def test_hosts_give_one_row_per_host_with_its_url_and_key(rows: dict[str, Any]) -> None:
     eu, us = rows["test.status-eu.example.com"], rows["test.status-us.example.com"]
     assert (eu.url, us.url) == ("https://eu.example.com/status/", "https://us.example.com/status/")
     assert (eu.name, eu.group, us.group) == ("GET eu.example.com/status/", "test.status", "test.status")
@@ -67,11 +70,7 @@ def test_sites_give_one_row_per_site() -> None:
     }
 
 
-@pytest.mark.django_db
-@pytest.mark.usefixtures("variant_urls")
-def test_locales_give_one_row_per_language_prefix() -> None:
-    sync_code_checks()
-    rows = _rows()
+def test_locales_give_one_row_per_language_prefix(rows: dict[str, Any]) -> None:
     about = {k: rows[k] for k in rows if k.startswith("test.about")}
     assert {k: r.url for k, r in about.items()} == {
         "test.about-en": "https://example.com/en/about/",
@@ -86,11 +85,7 @@ def test_locales_give_one_row_per_language_prefix() -> None:
     assert rows["home-acme-en"].group == "home"
 
 
-@pytest.mark.django_db
-@pytest.mark.usefixtures("variant_urls")
-def test_targets_give_each_variant_its_host_kwargs_and_headers() -> None:
-    sync_code_checks()
-    rows = _rows()
+def test_targets_give_each_variant_its_host_kwargs_and_headers(rows: dict[str, Any]) -> None:
     acme, globex = rows["test.tenant-acme"], rows["test.tenant-globex"]
     assert (acme.url, globex.url) == (
         "https://acme.example.com/t/acme/",
