@@ -20,3 +20,8 @@ def add_flags(parser: CommandParser, flags: Mapping[str, str]) -> None:
     """Add each on/off option of *flags* (``{"--flag": help}``), in order."""
     for flag, help_text in flags.items():
         parser.add_argument(flag, action="store_true", help=help_text)
+
+
+def add_change_flags(parser: CommandParser, dry_run_help: str) -> None:
+    """``--dry-run`` (worded by the subcommand) and ``--yes``, for the subcommands that change Cronitor."""
+    add_flags(parser, {"--dry-run": dry_run_help, "--yes": CONFIRM_DELETE_HELP})

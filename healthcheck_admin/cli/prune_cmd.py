@@ -14,22 +14,17 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from healthcheck_admin.backends.base import CronitorError, RemoteUnknown
-from healthcheck_admin.cli import CONFIRM_DELETE_HELP, add_flags
+from healthcheck_admin.cli import add_change_flags, add_flags
 from healthcheck_admin.sync.prune import PruneReport, prune_expired
 
 HELP = "Pause or delete this project's monitors whose expires: date has passed (any environment's)."
 
 
 def add_arguments(parser: CommandParser) -> None:
-    add_flags(
-        parser,
-        {
-            "--expired": "prune monitors of this project (any environment) whose expires: tag is in the past",
-            "--dry-run": "list what would be done; change nothing",
-            "--yes": CONFIRM_DELETE_HELP,
-            "--json": "print the report as JSON",
-        },
-    )
+    expired_help = "prune monitors of this project (any environment) whose expires: tag is in the past"
+    add_flags(parser, {"--expired": expired_help})
+    add_change_flags(parser, "list what would be done; change nothing")
+    add_flags(parser, {"--json": "print the report as JSON"})
 
 
 def handle(command: BaseCommand, options: dict[str, Any]) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from healthcheck_admin.backends.base import CronitorError
-from healthcheck_admin.cli import CONFIRM_DELETE_HELP, add_flags
+from healthcheck_admin.cli import add_change_flags, add_flags
 from healthcheck_admin.conf import app_settings
 from healthcheck_admin.sync.report import PushReport
 from healthcheck_admin.sync.service import push
@@ -23,12 +23,11 @@ HELP = "Push new and changed checks to Cronitor and apply ON_REMOVE to removed o
 
 
 def add_arguments(parser: CommandParser) -> None:
+    add_flags(parser, {"--all": "resend every check, changed or not"})
+    add_change_flags(parser, "show what would be sent; send nothing")
     add_flags(
         parser,
         {
-            "--all": "resend every check, changed or not",
-            "--dry-run": "show what would be sent; send nothing",
-            "--yes": CONFIRM_DELETE_HELP,
             "--no-refresh": (
                 "do not read Cronitor first: trust the bookkeeping (fast; dashboard edits go unseen)"
             ),
