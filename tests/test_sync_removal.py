@@ -62,17 +62,31 @@ def test_code_rows_no_longer_declared_are_paused_after_the_upsert(sync_api):
     assert sync_api.monitors["old-code-check"]["paused"] is True
 
 
-def test_delete_waits_for_confirmation(sync_api, settings):
-    healthchecks(settings, ON_REMOVE="delete")
+@pytest.mark.parametrize(
+    ("policy", "removed", "pending_deletion", "status"),
+    [("delete", [], ["gone"], STATUS.pending), ("keep", ["gone"], [], STATUS.removed)],
+)
+def test_delete_and_keep_leave_the_monitor_alone_on_the_next_push(
+    sync_api, settings, policy, removed, pending_deletion, status
+):
+    """delete waits for confirmation (the row stays pending); keep marks the row removed."""
+    healthchecks(settings, ON_REMOVE=policy)
     row = pushed_then_removed(sync_api)
 
     report = push()
 
     assert sync_api.requests == []
-    assert report.pending_deletion == ["gone"]
-    assert "deletion pending" in report.summary()
+    assert (report.removed, report.pending_deletion) == (removed, pending_deletion)
+    assert sync_api.monitors["gone"]["paused"] is False
     row.refresh_from_db()
-    assert row.status == STATUS.pending
+    assert row.status == status
+
+
+def test_delete_waits_for_confirmation(sync_api, settings):
+    healthchecks(settings, ON_REMOVE="delete")
+    row = pushed_then_removed(sync_api)
+
+    assert "deletion pending" in push().summary()
     assert [(i.key, i.action) for i in plan()] == [("gone", "delete")]
 
     report = push(confirm_delete=True)
@@ -82,19 +96,6 @@ def test_delete_waits_for_confirmation(sync_api, settings):
     assert report.removed == ["gone"]
     row.refresh_from_db()
     assert (row.status, row.monitor_code, row.pushed_fingerprint) == (STATUS.removed, "", "")
-
-
-def test_keep_leaves_the_monitor_alone_and_marks_the_row(sync_api, settings):
-    healthchecks(settings, ON_REMOVE="keep")
-    row = pushed_then_removed(sync_api)
-
-    report = push()
-
-    assert sync_api.requests == []
-    assert report.removed == ["gone"]
-    assert sync_api.monitors["gone"]["paused"] is False
-    row.refresh_from_db()
-    assert row.status == STATUS.removed
 
 
 @pytest.mark.parametrize("policy", ["pause", "delete"])
