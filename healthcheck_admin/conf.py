@@ -8,7 +8,8 @@ checks in :mod:`healthcheck_admin.checks` validate the values.
 from __future__ import annotations
 
 import os
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar, overload
 
 from django.conf import settings
 
@@ -50,6 +51,31 @@ DEFAULT_API_URL = "https://cronitor.io/api"
 ALWAYS_SENSITIVE_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "x-api-key"})
 
 
+T = TypeVar("T")
+
+
+def _strings(value: Any) -> list[str]:
+    """A list-of-strings setting; None (or unset with an empty default) is an empty list."""
+    return [str(item) for item in value or []]
+
+
+class Setting(Generic[T]):
+    """A setting read as ``convert(value)``, the value or its default; named after its attribute."""
+
+    def __init__(self, convert: Callable[[Any], T]) -> None:
+        self.convert = convert
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, conf: None, owner: type | None = None) -> Setting[T]: ...
+    @overload
+    def __get__(self, conf: Settings, owner: type | None = None) -> T: ...
+    def __get__(self, conf: Settings | None, owner: type | None = None) -> T | Setting[T]:
+        return self if conf is None else self.convert(conf.get(self.name))
+
+
 class Settings:
     """Typed accessors for ``settings.HEALTHCHECKS``."""
 
@@ -62,11 +88,35 @@ class Settings:
 
     def strings(self, name: str) -> list[str]:
         """A list-of-strings setting; None (or unset with an empty default) is an empty list."""
-        return [str(item) for item in self.get(name) or []]
+        return _strings(self.get(name))
 
-    @property
-    def BACKEND(self) -> str:
-        return str(self.get("BACKEND"))
+    BACKEND = Setting(str)
+    HTTPS = Setting(bool)
+    TAGS = Setting(_strings)
+    BATCH_SIZE = Setting(int)
+    TIMEOUT = Setting(float)
+    MAX_RETRIES = Setting(int)
+    BACKOFF_SECONDS = Setting(float)
+    #: An admin save by a user without the push permission waits for someone who has it.
+    ADMIN_SAVE_NEEDS_PUSH_PERMISSION = Setting(bool)
+    SYNC_ON_SAVE = Setting(bool)
+    SYNC_ON_STARTUP = Setting(bool)
+    #: Whether plan and push read Cronitor first when not told (``--no-refresh`` overrides).
+    REFRESH = Setting(bool)
+    UPSERT_ON_MIGRATE = Setting(bool)
+    ON_REMOVE = Setting(str)
+    KEY_STRATEGY = Setting(str)
+    RUN_ALLOWED_HOSTS = Setting(_strings)
+    DEFAULT_INTERVAL_SECONDS = Setting(int)
+    DEFAULT_TIMEOUT_SECONDS = Setting(int)
+    DASHBOARD_URL = Setting(str)
+    #: The notification lists that reach someone when a check names none (plan's warning).
+    DEFAULT_NOTIFY = Setting(_strings)
+    LOAD_BALANCED_HOSTS = Setting(_strings)
+    #: fnmatch patterns of route names that must have a check (``manage.py check`` says which do not).
+    REQUIRE = Setting(_strings)
+    #: ``"warning"`` or ``"error"``: the level of the ``REQUIRE`` system checks.
+    REQUIRE_LEVEL = Setting(str)
 
     @property
     def API_KEY(self) -> str:
@@ -111,10 +161,6 @@ class Settings:
         return str(value) if value else None
 
     @property
-    def HTTPS(self) -> bool:
-        return bool(self.get("HTTPS"))
-
-    @property
     def ENVIRONMENT(self) -> str:
         return str(self.get("ENVIRONMENT") or "")
 
@@ -127,99 +173,14 @@ class Settings:
         return str(module).split(".")[0]
 
     @property
-    def TAGS(self) -> list[str]:
-        return self.strings("TAGS")
-
-    @property
-    def BATCH_SIZE(self) -> int:
-        return int(self.get("BATCH_SIZE"))
-
-    @property
-    def TIMEOUT(self) -> float:
-        return float(self.get("TIMEOUT"))
-
-    @property
-    def MAX_RETRIES(self) -> int:
-        return int(self.get("MAX_RETRIES"))
-
-    @property
-    def BACKOFF_SECONDS(self) -> float:
-        return float(self.get("BACKOFF_SECONDS"))
-
-    @property
-    def ADMIN_SAVE_NEEDS_PUSH_PERMISSION(self) -> bool:
-        """An admin save by a user without the push permission waits for someone who has it."""
-        return bool(self.get("ADMIN_SAVE_NEEDS_PUSH_PERMISSION"))
-
-    @property
-    def SYNC_ON_SAVE(self) -> bool:
-        return bool(self.get("SYNC_ON_SAVE"))
-
-    @property
-    def SYNC_ON_STARTUP(self) -> bool:
-        return bool(self.get("SYNC_ON_STARTUP"))
-
-    @property
-    def REFRESH(self) -> bool:
-        """Whether plan and push read Cronitor first when not told (``--no-refresh`` overrides)."""
-        return bool(self.get("REFRESH"))
-
-    @property
     def REFRESH_EVERY_SECONDS(self) -> int:
         """Period of the background refresh through the Tasks framework; 0 turns it off."""
         return int(self.get("REFRESH_EVERY_SECONDS") or 0)
 
     @property
-    def UPSERT_ON_MIGRATE(self) -> bool:
-        return bool(self.get("UPSERT_ON_MIGRATE"))
-
-    @property
-    def ON_REMOVE(self) -> str:
-        return str(self.get("ON_REMOVE"))
-
-    @property
-    def KEY_STRATEGY(self) -> str:
-        return str(self.get("KEY_STRATEGY"))
-
-    @property
     def SENSITIVE_HEADERS(self) -> frozenset[str]:
         extra = {header.lower() for header in self.strings("SENSITIVE_HEADERS")}
         return ALWAYS_SENSITIVE_HEADERS | extra
-
-    @property
-    def RUN_ALLOWED_HOSTS(self) -> list[str]:
-        return self.strings("RUN_ALLOWED_HOSTS")
-
-    @property
-    def DEFAULT_INTERVAL_SECONDS(self) -> int:
-        return int(self.get("DEFAULT_INTERVAL_SECONDS"))
-
-    @property
-    def DEFAULT_TIMEOUT_SECONDS(self) -> int:
-        return int(self.get("DEFAULT_TIMEOUT_SECONDS"))
-
-    @property
-    def DASHBOARD_URL(self) -> str:
-        return str(self.get("DASHBOARD_URL"))
-
-    @property
-    def DEFAULT_NOTIFY(self) -> list[str]:
-        """The notification lists that reach someone when a check names none (plan's warning)."""
-        return self.strings("DEFAULT_NOTIFY")
-
-    @property
-    def LOAD_BALANCED_HOSTS(self) -> list[str]:
-        return self.strings("LOAD_BALANCED_HOSTS")
-
-    @property
-    def REQUIRE(self) -> list[str]:
-        """fnmatch patterns of route names that must have a check (``manage.py check`` says which do not)."""
-        return self.strings("REQUIRE")
-
-    @property
-    def REQUIRE_LEVEL(self) -> str:
-        """``"warning"`` or ``"error"``: the level of the ``REQUIRE`` system checks."""
-        return str(self.get("REQUIRE_LEVEL"))
 
     @property
     def OWNERSHIP_TAG(self) -> str:

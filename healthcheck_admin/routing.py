@@ -65,15 +65,8 @@ def _attach(pattern: URLPattern | URLResolver, healthcheck: object) -> URLPatter
 def _with_healthcheck(django_func: Any, public_name: str, doc: str) -> Any:
     """*django_func* (``path`` or ``re_path``) with the ``healthcheck=`` keyword, named *public_name*."""
 
-    def declare(
-        route: str,
-        view: Any,
-        kwargs: dict[str, Any] | None = None,
-        name: str | None = None,
-        *,
-        healthcheck: object = None,
-    ) -> Any:
-        return _attach(django_func(route, view, kwargs, name), healthcheck)
+    def declare(route: str, view: Any, *args: Any, healthcheck: object = None, **kwargs: Any) -> Any:
+        return _attach(django_func(route, view, *args, **kwargs), healthcheck)
 
     declare.__name__ = declare.__qualname__ = public_name
     declare.__doc__ = doc

@@ -7,6 +7,7 @@ string. A comparison the subject does not support raises
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from healthcheck_admin.assertions.grammar import VALUE_KINDS, Assertion
@@ -14,6 +15,15 @@ from healthcheck_admin.assertions.values import AssertionSyntaxError, seconds_te
 
 #: What a builder comparison accepts on its right-hand side.
 Value = str | int | float | bool | timedelta
+
+
+def _comparison(operator: str) -> Callable[[Field, Value], Assertion]:
+    """The ``Field`` method that compares with *operator*: ``A.code < 400``, ``A.body.contains("ok")``."""
+
+    def compare(field: Field, value: Value) -> Assertion:
+        return field._make(operator, value)
+
+    return compare
 
 
 class Field:
@@ -32,29 +42,14 @@ class Field:
     def _make(self, operator: str, value: object) -> Assertion:
         return Assertion(self._subject, self._key, operator, value_text(self._subject, value))
 
-    def __eq__(self, value: Value) -> Assertion:  # type: ignore[override]
-        return self._make("=", value)
-
-    def __ne__(self, value: Value) -> Assertion:  # type: ignore[override]
-        return self._make("!=", value)
-
-    def __lt__(self, value: Value) -> Assertion:
-        return self._make("<", value)
-
-    def __le__(self, value: Value) -> Assertion:
-        return self._make("<=", value)
-
-    def __gt__(self, value: Value) -> Assertion:
-        return self._make(">", value)
-
-    def __ge__(self, value: Value) -> Assertion:
-        return self._make(">=", value)
-
-    def contains(self, value: Value) -> Assertion:
-        return self._make("contains", value)
-
-    def not_contains(self, value: Value) -> Assertion:
-        return self._make("!contains", value)
+    __eq__ = _comparison("=")  # type: ignore[assignment]
+    __ne__ = _comparison("!=")  # type: ignore[assignment]
+    __lt__ = _comparison("<")
+    __le__ = _comparison("<=")
+    __gt__ = _comparison(">")
+    __ge__ = _comparison(">=")
+    contains = _comparison("contains")
+    not_contains = _comparison("!contains")
 
 
 def value_text(subject: str, value: object) -> str:
