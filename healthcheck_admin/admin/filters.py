@@ -88,17 +88,22 @@ class _FacetFilter(admin.SimpleListFilter):
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
         return [(value, value) for value in sorted(_facets(request, model_admin)[self.facet])]
 
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        return self.matching(queryset, value) if value else queryset
+
+    def matching(self, queryset: QuerySet[Any], value: str) -> QuerySet[Any]:
+        """The rows of *queryset* that have *value*, the chosen tag or group."""
+        raise NotImplementedError
+
 
 class TagFilter(_FacetFilter):
     title = _("tag")
     parameter_name = "tag"
     facet = 0
 
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        tag = self.value()
-        if not tag:
-            return queryset
-        needle = f'"{tag}"'
+    def matching(self, queryset: QuerySet[Any], value: str) -> QuerySet[Any]:
+        needle = f'"{value}"'
         return queryset.filter(tags__icontains=needle) | queryset.filter(extra_tags__icontains=needle)
 
 
@@ -109,9 +114,6 @@ class GroupFilter(_FacetFilter):
     parameter_name = "group"
     facet = 1
 
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        group = self.value()
-        if not group:
-            return queryset
-        inherited = queryset.filter(group=group, override_group__isnull=True)
-        return queryset.filter(override_group=group) | inherited
+    def matching(self, queryset: QuerySet[Any], value: str) -> QuerySet[Any]:
+        inherited = queryset.filter(group=value, override_group__isnull=True)
+        return queryset.filter(override_group=value) | inherited
