@@ -37,7 +37,8 @@ test: $(TOX)
 	@if [ ! -x /usr/bin/chromium ]; then \
 	    echo "warning: /usr/bin/chromium is missing, the browser env will fail (apt-get install -y chromium)" >&2; \
 	fi
-	rm -rf .tox/junit .tox/coverage.json .coverage-data
+	# setuptools reuses build/lib: a module deleted from the tree would still ship in the wheel.
+	rm -rf .tox/junit .tox/coverage.json .coverage-data build/lib build/bdist.*
 	$(TOX) run-parallel --parallel $(TOX_PARALLEL) --parallel-no-spinner
 
 test-env: $(TOX)
