@@ -65,3 +65,22 @@ def listed(client: Client, query: str) -> set[str]:
 )
 def test_each_filter_and_search_lists_exactly_its_rows(superuser_client, rows, query, keys):
     assert listed(superuser_client, query) == keys
+
+
+def test_the_health_and_sync_filters_offer_their_choices_most_urgent_first_in_ops_words(superuser_client):
+    changelist = superuser_client.get(CHANGELIST).context["cl"]
+    filters = {spec.title: spec for spec in changelist.filter_specs}
+    links = {
+        title: [
+            (str(choice["display"]), choice["query_string"])
+            for choice in list(filters[title].choices(changelist))[1:]
+        ]
+        for title in ("health on Cronitor", "sync state")
+    }
+    assert [label for label, _ in links["health on Cronitor"]] == [
+        "failing", "passing", "paused", "disabled", "not read yet",
+    ]  # fmt: skip
+    assert [label for label, _ in links["sync state"]] == [
+        "failed to push", "pending (not pushed yet)", "pushing", "synced", "disabled by Cronitor", "removed",
+    ]  # fmt: skip
+    assert links["sync state"][0][1].endswith("status__exact=failed")

@@ -16,14 +16,19 @@ STATUS = HealthcheckDefinition.STATUS
 
 
 class _ChoicesFilter(admin.SimpleListFilter):
-    """Rows whose ``field`` is the chosen one of ``labels``; a value outside ``values`` filters nothing."""
+    """Rows whose ``field`` is the chosen one of ``values``; a value outside them filters nothing.
+
+    The links come in ``order`` (most urgent first), labelled as the model's choices are, except
+    where ``relabel`` words a value as ops read it.
+    """
 
     field: str
     values: Any
-    labels: tuple[tuple[str, Any], ...]
+    order: tuple[str, ...]
+    relabel: dict[str, Any] = {}
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
-        return list(self.labels)
+        return [(value, self.relabel.get(value, self.values[value])) for value in self.order]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         value = self.value()
@@ -36,13 +41,8 @@ class HealthFilter(_ChoicesFilter):
     title = _("health on Cronitor")
     parameter_name = field = "health"
     values = HEALTH
-    labels = (
-        (HEALTH.failing, _("failing")),
-        (HEALTH.passing, _("passing")),
-        (HEALTH.paused, _("paused")),
-        (HEALTH.disabled, _("disabled")),
-        (HEALTH.unknown, _("not read yet")),
-    )
+    order = (HEALTH.failing, HEALTH.passing, HEALTH.paused, HEALTH.disabled, HEALTH.unknown)
+    relabel = {HEALTH.unknown: _("not read yet")}
 
 
 class SyncStatusFilter(_ChoicesFilter):
@@ -52,14 +52,12 @@ class SyncStatusFilter(_ChoicesFilter):
     parameter_name = "status__exact"
     field = "status"
     values = STATUS
-    labels = (
-        (STATUS.failed, _("failed to push")),
-        (STATUS.pending, _("pending (not pushed yet)")),
-        (STATUS.pushing, _("pushing")),
-        (STATUS.synced, _("synced")),
-        (STATUS.disabled, _("disabled by Cronitor")),
-        (STATUS.removed, _("removed")),
-    )
+    order = (STATUS.failed, STATUS.pending, STATUS.pushing, STATUS.synced, STATUS.disabled, STATUS.removed)
+    relabel = {
+        STATUS.failed: _("failed to push"),
+        STATUS.pending: _("pending (not pushed yet)"),
+        STATUS.disabled: _("disabled by Cronitor"),
+    }
 
 
 def _facets(request: HttpRequest, model_admin: Any) -> tuple[set[str], set[str]]:
