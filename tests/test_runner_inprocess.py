@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import xml.etree.ElementTree as ET
 from typing import Any
 
 import pytest
+from django.core.signals import request_finished
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.test import Client, override_settings
 
@@ -55,9 +57,12 @@ def _stream_view(request: HttpRequest) -> StreamingHttpResponse:
 
 def _big_stream_view(request: HttpRequest) -> StreamingHttpResponse:
     def chunks():
-        for number in range(20):
-            STREAMED.append(number)
-            yield b"a" * (STREAM_CHUNK - 11) + (b"END-OF-BODY" if number == 19 else b"b" * 11)
+        try:
+            for number in range(20):
+                STREAMED.append(number)
+                yield b"a" * (STREAM_CHUNK - 11) + (b"END-OF-BODY" if number == 19 else b"b" * 11)
+        finally:
+            STREAMED.append(-1)  # the stream was closed
 
     return StreamingHttpResponse(chunks(), content_type="text/plain")
 
@@ -176,10 +181,24 @@ def test_in_process_stops_reading_a_stream_at_the_body_limit():
     row = code_row(
         "https://example.com/stream-big/", "response.body contains aaab", "response.body contains END-OF-BODY"
     )
-    result = run_one(row, IN_PROCESS)
+    finished: list[object] = []
+
+    def on_finished(sender, **kwargs):
+        finished.append(sender)
+
+    request_finished.connect(on_finished)
+    gc.disable()  # the stream must be ended by the runner, not by a later collection
+    try:
+        result = run_one(row, IN_PROCESS)
+    finally:
+        gc.enable()
+        request_finished.disconnect(on_finished)
     assert (result.state, result.status) == ("failed", 200)
     assert [outcome.passed for outcome in result.outcomes] == [True, False]
-    assert len(STREAMED) == MAX_BODY_BYTES // STREAM_CHUNK  # the rest of the stream was never produced
+    produced = MAX_BODY_BYTES // STREAM_CHUNK  # the rest of the stream was never produced
+    assert [*range(produced), -1] == STREAMED  # and the view's stream was closed at once
+    assert len(finished) == 1  # the request finished once, as it does for a server
+    assert HealthcheckDefinition.objects.filter(pk=row.pk).exists()  # the test's connection is intact
 
 
 def test_in_process_host_header_with_debug_and_no_allowed_hosts():
