@@ -1,17 +1,12 @@
 """Benchmark 4: SQL queries and time to upsert 100 and 10,000 code checks (target: constant queries).
 
-Run: ``python benchmarks/bench_upsert.py`` (SQLite in memory); with ``HEALTHCHECK_TEST_DB=postgres``
-against the PostgreSQL server at 127.0.0.1:5432 (database ``bench_healthcheck_admin``).
+Run: ``python benchmarks/bench_upsert.py`` (SQLite); with ``HEALTHCHECK_TEST_DB=postgres``
+against the PostgreSQL server at 127.0.0.1:5432, in a database of its own (``create_schema``).
 """
 
 from __future__ import annotations
 
-import os
-
 from _common import create_schema, machine, setup_django, timed
-
-if os.environ.get("HEALTHCHECK_TEST_DB") == "postgres":
-    os.environ.setdefault("PGDATABASE", "postgres")
 
 
 def measure(count: int) -> dict[str, float]:
