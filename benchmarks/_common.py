@@ -20,6 +20,30 @@ def setup_django(settings_module: str = "tests.settings") -> None:
     django.setup()
 
 
+def configure_cronitor(database: str, api_url: str, api_key: str, **healthchecks: object) -> None:
+    """``settings.configure()`` for a child process: a SQLite file and the Cronitor backend at ``api_url``."""
+    from django.conf import settings
+
+    settings.configure(
+        DEBUG=False,
+        USE_TZ=True,
+        SECRET_KEY="bench",
+        DEFAULT_AUTO_FIELD="django.db.models.BigAutoField",
+        INSTALLED_APPS=["django.contrib.contenttypes", "django.contrib.auth", "healthcheck_admin"],
+        DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": database}},
+        HEALTHCHECKS={
+            "BACKEND": "healthcheck_admin.backends.cronitor.CronitorBackend",
+            "API_KEY": api_key,
+            "API_URL": api_url,
+            "HOSTNAME": "example.com",
+            "ENVIRONMENT": "bench",
+            "SYNC_ON_SAVE": False,
+            "SYNC_ON_STARTUP": False,
+            **healthchecks,
+        },
+    )
+
+
 def create_schema() -> None:
     """Create a database of the benchmark's own, migrate it, and drop it when the benchmark exits.
 

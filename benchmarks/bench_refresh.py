@@ -35,25 +35,10 @@ def child(size: int, api_url: str, database: str) -> dict[str, float]:
     """Configure Django on ``database``, seed ``size`` rows and monitors, measure the refresh."""
     sys.path.insert(0, str(ROOT))
     import django
-    from django.conf import settings
 
-    settings.configure(
-        DEBUG=False,
-        USE_TZ=True,
-        SECRET_KEY="bench",
-        DEFAULT_AUTO_FIELD="django.db.models.BigAutoField",
-        INSTALLED_APPS=["django.contrib.contenttypes", "django.contrib.auth", "healthcheck_admin"],
-        DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": database}},
-        HEALTHCHECKS={
-            "BACKEND": "healthcheck_admin.backends.cronitor.CronitorBackend",
-            "API_KEY": API_KEY,
-            "API_URL": api_url,
-            "HOSTNAME": "example.com",
-            "ENVIRONMENT": "bench",
-            "SYNC_ON_SAVE": False,
-            "SYNC_ON_STARTUP": False,
-        },
-    )
+    from benchmarks._common import configure_cronitor
+
+    configure_cronitor(database, api_url, API_KEY)
     django.setup()
     import requests
     from django.core.management import call_command

@@ -8,9 +8,7 @@ from typing import Any, ClassVar
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from model_utils import FieldTracker
 from model_utils.fields import StatusField
-from model_utils.models import TimeStampedModel
 
 from healthcheck_admin.bookkeeping import HealthcheckDefinitionQuerySet
 from healthcheck_admin.conf import app_settings
@@ -25,6 +23,7 @@ from healthcheck_admin.schema import PUSHED_FIELDS as PUSHED_FIELDS
 from healthcheck_admin.schema import SOURCE as SOURCE
 from healthcheck_admin.schema import STATUS as STATUS
 from healthcheck_admin.schema import SYNC_FIELDS as SYNC_FIELDS
+from healthcheck_admin.tracking import TrackedModel, Tracker
 
 
 def generate_admin_key() -> str:
@@ -47,7 +46,7 @@ def new_revision() -> str:
     return uuid.uuid4().hex
 
 
-class HealthcheckDefinition(TimeStampedModel):
+class HealthcheckDefinition(TrackedModel):
     """A Cronitor ``check`` monitor, with who owns which field and how it synced."""
 
     SOURCE = SOURCE
@@ -160,7 +159,7 @@ class HealthcheckDefinition(TimeStampedModel):
     # A timed pause by on-call staff (Cronitor's ``pause/{hours}``); cleared when it expires.
     snoozed_until = models.DateTimeField(_("snoozed until"), null=True, blank=True, editable=False)
 
-    tracker = FieldTracker(fields=[*PUSHED_FIELDS, "status"])
+    tracker = Tracker(fields=[*PUSHED_FIELDS, "status"])
 
     objects: ClassVar[Any] = HealthcheckDefinitionQuerySet.as_manager()
 

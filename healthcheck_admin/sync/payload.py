@@ -8,7 +8,6 @@ may be shown or logged.
 
 from __future__ import annotations
 
-import copy
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -18,6 +17,7 @@ from healthcheck_admin import expiry
 from healthcheck_admin.conf import app_settings
 from healthcheck_admin.redaction import SecretError, resolve_all
 from healthcheck_admin.registry import fingerprint as canonical_fingerprint
+from healthcheck_admin.tracking import json_copy
 
 if TYPE_CHECKING:
     from healthcheck_admin.models import HealthcheckDefinition
@@ -97,7 +97,7 @@ def resolve(monitor: Monitor) -> Monitor:
 
     Raises :class:`PayloadError` naming the header and the variable (never a value).
     """
-    resolved = copy.deepcopy(monitor)
+    resolved: Monitor = json_copy(monitor)
     request = resolved.get("request") or {}
     for part in ("headers", "cookies"):
         try:

@@ -29,6 +29,8 @@ DISABLED_MESSAGE = (
     "Cronitor saved this monitor disabled, so it is not probed (usually the account is over its "
     "plan's monitor limit); raise the limit or remove monitors, then push again"
 )
+#: Rows per ``UPDATE`` of ``health_read_at`` (under SQLite's limit of bound parameters).
+READ_BATCH = 500
 STORED = ("remote_payload", "health", "health_event", "health_event_at", "health_read_at")
 
 
@@ -124,25 +126,37 @@ def _disabled_status(row: HealthcheckDefinition, doc: dict[str, Any] | None) -> 
 def store(rows: Iterable[HealthcheckDefinition], state: RemoteState) -> int:
     """Write the masked remote copy and the health on ``rows`` (and ``disabled``); returns rows written.
 
-    Only these columns are written (``bulk_update``: no signals, the revision is untouched).
+    Only these columns are written (no signals, the revision is untouched): ``bulk_update`` for
+    the rows whose remote copy or health changed, one ``UPDATE`` of ``health_read_at`` per
+    ``READ_BATCH`` rows for the rest (a refresh that finds nothing new is not a per-row write).
     """
     now = timezone.now()
     written: list[HealthcheckDefinition] = []
+    read: list[int] = []
     flipped: list[HealthcheckDefinition] = []
     for row in rows:
         doc = state.monitors.get(row.key)
         health, event, event_at = health_of(doc)
-        row.remote_payload = mask_monitor(doc, stored=row.headers) if doc is not None else None
+        payload = mask_monitor(doc, stored=row.headers) if doc is not None else None
+        before = (row.remote_payload, row.health, row.health_event, row.health_event_at)
+        row.remote_payload = payload
         row.health, row.health_event, row.health_event_at = health, event, event_at
         row.health_read_at = now
+        if before != (payload, health, event, event_at):
+            written.append(row)
+        else:
+            read.append(row.pk)
         status = row.status
         _disabled_status(row, doc)
-        written.append(row)
         if row.status != status:
             flipped.append(row)
     HealthcheckDefinition.objects.bulk_update(written, list(STORED), batch_size=500)
+    for start in range(0, len(read), READ_BATCH):
+        HealthcheckDefinition.objects.filter(pk__in=read[start : start + READ_BATCH]).update(
+            health_read_at=now
+        )
     HealthcheckDefinition.objects.bulk_update(flipped, ["status", "last_error"], batch_size=500)
-    return len(written)
+    return len(written) + len(read)
 
 
 def refresh(rows: Iterable[HealthcheckDefinition] | None = None) -> RemoteState:

@@ -12,13 +12,13 @@ Like ``kubectl apply`` with its last-applied configuration:
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from healthcheck_admin.redaction import mask_monitor
 from healthcheck_admin.sync.drift import _normal
 from healthcheck_admin.sync.payload import Monitor, PayloadError, flatten, resolve
+from healthcheck_admin.tracking import json_copy
 
 #: The value that clears a field we pushed before and no longer set.
 CLEAR: dict[str, Any] = {
@@ -79,14 +79,14 @@ def merged_tags(declared: list[str], remote: list[str], pushed: list[str] | None
 
 def outgoing(monitor: Monitor, pushed: Monitor | None, remote_tags: list[str] | None) -> Monitor:
     """``monitor`` plus the clears of fields we pushed before, with tags merged with the remote's."""
-    send = copy.deepcopy(monitor)
+    send: Monitor = json_copy(monitor)
     flat = flatten(monitor)
     for name, value in CLEAR.items():
         if name in flatten(pushed) and name not in flat:
             if name.startswith("request."):
-                send["request"][name.split(".", 1)[1]] = copy.deepcopy(value)
+                send["request"][name.split(".", 1)[1]] = json_copy(value)
             else:
-                send[name] = copy.deepcopy(value)
+                send[name] = json_copy(value)
     if remote_tags is not None:
         send["tags"] = merged_tags(list(monitor.get("tags") or []), remote_tags, (pushed or {}).get("tags"))
     return send
