@@ -5,9 +5,13 @@ monitors), against the same plain project. Each project runs in fresh processes 
 django.setup(), every system check including ours, which walks the URLconf and reverses every
 declared route); medians of 11 interleaved runs.
 
-Run: ``python benchmarks/bench_check.py [--instructions]``; ``--instructions`` also counts the
-instructions of one run of each under valgrind's callgrind (about a minute each), a figure that
-other load on the machine cannot move.
+Then the scale rows: 1,000 and 10,000 routes (100,000 with ``--large``, 3 runs) where 1 route in
+10 takes a kwarg (``p<n>/<int:pk>/``, declared with ``kwargs``), against the same URLconf on plain
+``path()``. Target: ratio <= 1.05 at 1,000 and 10,000, <= 1.2 at 100,000.
+
+Run: ``python benchmarks/bench_check.py [--instructions] [--large]``; ``--instructions`` also counts
+the instructions of one run of each 1,000-route project under valgrind's callgrind (about a minute
+each), a figure that other load on the machine cannot move.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from _common import ROOT, machine
 COUNT = 1000
 RUNS = 11
 COUNT_INSTRUCTIONS = "--instructions" in sys.argv
+SCALE = [(1000, RUNS), (10000, 5), *([(100000, 3)] if "--large" in sys.argv else [])]
 
 URLS = """
 from django.http import HttpResponse
@@ -54,6 +59,42 @@ def write_project(folder: Path, name: str, healthchecks: bool) -> str:
     (folder / f"{name}_urls.py").write_text(URLS.format(module=module, patterns=patterns))
     (folder / f"{name}_settings.py").write_text(SETTINGS.format(urlconf=f"{name}_urls"))
     return f"{name}_settings"
+
+
+def write_mixed_project(folder: Path, name: str, healthchecks: bool, count: int) -> str:
+    """``count`` routes, every tenth with an ``<int:pk>`` kwarg that its declaration gives."""
+    module = "healthcheck_admin" if healthchecks else "django.urls"
+    lines = []
+    for n in range(count):
+        kwargs = n % 10 == 9
+        extra = ""
+        if healthchecks:
+            given = f', "kwargs": {{"pk": {n}}}' if kwargs else ""
+            extra = f', healthcheck={{"assertions": ["response.code = 200"]{given}}}'
+        route = f"p{n}/<int:pk>/" if kwargs else f"p{n}/"
+        lines.append(f'    path("{route}", view, name="p{n}"{extra}),')
+    (folder / f"{name}_urls.py").write_text(URLS.format(module=module, patterns="\n".join(lines)))
+    (folder / f"{name}_settings.py").write_text(SETTINGS.format(urlconf=f"{name}_urls"))
+    return f"{name}_settings"
+
+
+def scale_rows(folder: Path) -> list[tuple[int, int, float, float, float, float]]:
+    """(routes, runs, plain wall, plain CPU, declared wall, declared CPU): medians, interleaved runs."""
+    rows = []
+    for count, runs in SCALE:
+        plain = write_mixed_project(folder, f"plain{count}", False, count)
+        declared = write_mixed_project(folder, f"declared{count}", True, count)
+        run_check(folder, plain)
+        run_check(folder, declared)
+        plain_runs, declared_runs = [], []
+        for _ in range(runs):
+            plain_runs.append(run_check(folder, plain))
+            declared_runs.append(run_check(folder, declared))
+        medians = [
+            statistics.median(r[i] for r in side) for side in (plain_runs, declared_runs) for i in (0, 1)
+        ]
+        rows.append((count, runs, *medians))
+    return rows
 
 
 def write_variants_project(folder: Path) -> str:
@@ -117,7 +158,10 @@ def main() -> None:
             plain_runs.append(run_check(folder, plain))
             declared_runs.append(run_check(folder, declared))
             variant_runs.append(run_check(folder, variants))
+        rows = scale_rows(folder)
+        mixed = [f"{side}1000_settings" for side in ("plain", "declared")]
         counts = [instructions(folder, plain), instructions(folder, declared)] if COUNT_INSTRUCTIONS else []
+        mixed_counts = [instructions(folder, settings) for settings in mixed] if COUNT_INSTRUCTIONS else []
     print(f"bench_check — {COUNT} routes, median of {RUNS} interleaved runs each — {machine()}")
     print(f"{'':34}{'wall':>10}{'CPU':>10}")
     for label, runs in (
@@ -144,6 +188,20 @@ def main() -> None:
         print(f"  ratio: {declared_count / plain_count:.3f} (the same on every run, whatever the load)")
     elif COUNT_INSTRUCTIONS:
         print("  instructions: valgrind is not installed")
+    print("Scale: 1 route in 10 takes a kwarg; medians of interleaved runs (target 1.05, 1.2 at 100,000)")
+    print(
+        f"  {'routes':>8}{'runs':>6}{'plain wall':>12}{'CPU':>9}"
+        f"{'declared wall':>15}{'CPU':>9}{'ratio wall':>12}{'CPU':>7}"
+    )
+    for count, runs, plain_wall, plain_cpu, wall, cpu in rows:
+        print(
+            f"  {count:>8,}{runs:>6}{plain_wall * 1000:10.0f}ms{plain_cpu * 1000:7.0f}ms"
+            f"{wall * 1000:13.0f}ms{cpu * 1000:7.0f}ms{wall / plain_wall:12.3f}{cpu / plain_cpu:7.3f}"
+        )
+    if mixed_counts and None not in mixed_counts:
+        plain_count, declared_count = (int(count or 0) for count in mixed_counts)
+        ratio = declared_count / plain_count
+        print(f"  1,000 mixed, instructions: plain {plain_count:,}, declared {declared_count:,}, {ratio:.3f}")
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from healthcheck_admin import check_ids as ids
 from healthcheck_admin.conf import app_settings
 from healthcheck_admin.declarations import Healthcheck
 from healthcheck_admin.keys import KeyMaker, default_key, variant_key
+from healthcheck_admin.reversible import accepts
 from healthcheck_admin.routing import (
     HEALTHCHECK_ATTR,
     INVALID_ATTR,
@@ -38,7 +39,9 @@ class Declared:
     """A healthcheck found in the URLconf, with the qualified name of its route.
 
     ``static_route`` is the pattern's full route when it has no parameters: its path
-    is then known without ``reverse()`` and Django's reverse index.
+    is then known without ``reverse()`` and Django's reverse index. ``converters`` are the
+    pattern's own when only they take parameters (every enclosing route is static): kwargs
+    that they accept reverse, so the system check need not build the reverse index.
     """
 
     check: Healthcheck
@@ -46,6 +49,7 @@ class Declared:
     described: str = ""
     static_route: str | None = None
     put: bool = False
+    converters: dict[str, Any] | None = None
 
     @property
     def origin(self) -> str:
@@ -105,12 +109,13 @@ def fingerprint(values: dict[str, Any]) -> str:
 def _walk(
     patterns: Sequence[URLPattern | URLResolver], namespaces: tuple[str, ...], prefix: str, static: bool
 ) -> Iterator[tuple[URLPattern | URLResolver, tuple[str, ...], str, bool]]:
-    """Every pattern with its namespaces, its full route, and whether that route has no parameters."""
+    """Every pattern with its namespaces, its full route, and whether the routes enclosing it have no
+    parameters."""
     for pattern in patterns:
         described = prefix + str(pattern.pattern)
-        plain = static and isinstance(pattern.pattern, RoutePattern) and not pattern.pattern.converters
-        yield pattern, namespaces, described, plain
+        yield pattern, namespaces, described, static
         if isinstance(pattern, URLResolver):
+            plain = static and isinstance(pattern.pattern, RoutePattern) and not pattern.pattern.converters
             inner = (*namespaces, pattern.namespace) if pattern.namespace else namespaces
             yield from _walk(pattern.url_patterns, inner, described, plain)
 
@@ -148,9 +153,15 @@ def declared_checks(
             if check.route:
                 found.append(Declared(check, check.route, described))
                 continue
-            route = _qualified(pattern, namespaces)
-            own = static and not check.args and not check.kwargs and not check.current_app
-            found.append(Declared(check, route, described, described if own else None))
+            route, converters = _qualified(pattern, namespaces), None
+            if static and isinstance(pattern.pattern, RoutePattern) and not check.current_app:
+                converters = pattern.pattern.converters
+                if not converters and not check.args and not check.kwargs:
+                    found.append(Declared(check, route, described, described))
+                    continue
+                if not check.kwargs or pattern.default_args or ":" in (pattern.name or ":"):
+                    converters = None  # reverse() decides: args, defaults or an odd name
+            found.append(Declared(check, route, described, converters=converters))
     for check in registered_extra():
         found.append(Declared(check, check.route or "", put=True))
     return found, problems
@@ -207,8 +218,9 @@ def spec_for(declared: Declared, path: str, key: str, variant: Target | None = N
 def collect(urlconf: str | None = None, *, specs: bool = True) -> Collected:
     """Resolve every declared check into a :class:`Spec`; problems are collected, never raised.
 
-    With ``specs=False`` (the system checks) only the problems are wanted: routes are
-    reversed and keys derived, but no row values or fingerprints are built.
+    With ``specs=False`` (the system checks) only the problems are wanted: keys are derived
+    and routes checked reversible (kwargs against the converters where they can be, see
+    :func:`~healthcheck_admin.reversible.accepts`), but no paths, row values or fingerprints are built.
     """
     result = Collected(put_replace=put_replaces())
     declared, result.problems = declared_checks(urlconf, result)
@@ -223,6 +235,8 @@ def collect(urlconf: str | None = None, *, specs: bool = True) -> Collected:
         try:
             if item.static_route is not None:
                 path = _static_path(item.static_route) if needs_path else item.static_route
+            elif not needs_path and item.converters is not None and accepts(item.converters, check.kwargs):
+                path = item.described  # reversible; the key does not need the path
             else:
                 path = _reverse(item.check, item.route, urlconf)
         except NoReverseMatch as exc:
