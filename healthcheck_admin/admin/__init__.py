@@ -52,6 +52,7 @@ class HealthcheckDefinitionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_filter = (HealthFilter, SyncStatusFilter, "source", "method", TagFilter, GroupFilter)
     search_fields = ("name", "key", "url", "monitor_code", "tags", "extra_tags")
     list_per_page = 50
+    show_full_result_count = False  # a filtered page counts once: "3 results (Show all)", not "3 of 100,000"
     actions = ("push_to_cronitor", "run_now", "snooze_for_hours")
     change_list_template = "admin/healthcheck_admin/healthcheckdefinition/change_list.html"
     change_form_template = "admin/healthcheck_admin/healthcheckdefinition/change_form.html"

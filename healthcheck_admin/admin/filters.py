@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from healthcheck_admin.admin import facets
 from healthcheck_admin.models import HealthcheckDefinition
 
 HEALTH = HealthcheckDefinition.HEALTH
@@ -60,20 +61,12 @@ class SyncStatusFilter(_ChoicesFilter):
     }
 
 
-def _facets(request: HttpRequest, model_admin: Any) -> tuple[set[str], set[str]]:
-    """The tags and the groups in use, read in one query per request for both filters."""
-    cached: tuple[set[str], set[str]] | None = getattr(request, "_healthcheck_facets", None)
+def _facets(request: HttpRequest, model_admin: Any) -> tuple[frozenset[str], frozenset[str]]:
+    """The tags and the groups in use, once per request for both filters, cached across requests
+    by a cheap version of the table (:mod:`healthcheck_admin.admin.facets`)."""
+    cached: tuple[frozenset[str], frozenset[str]] | None = getattr(request, "_healthcheck_facets", None)
     if cached is None:
-        tags: set[str] = set()
-        groups: set[str] = set()
-        for code_tags, extra, group, override in model_admin.get_queryset(request).values_list(
-            "tags", "extra_tags", "group", "override_group"
-        ):
-            tags.update(code_tags or ())
-            tags.update(extra or ())
-            groups.add(group if override is None else override)
-        groups.discard("")
-        cached = (tags, groups)
+        cached = facets.facets(model_admin.get_queryset(request))
         request._healthcheck_facets = cached  # type: ignore[attr-defined]
     return cached
 
